@@ -1,0 +1,4 @@
+package io.keyhook.api.account;
+
+public record FindOrganization(String organizationId) {
+}

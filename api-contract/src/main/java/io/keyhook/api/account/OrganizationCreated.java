@@ -1,0 +1,4 @@
+package io.keyhook.api.account;
+
+public record OrganizationCreated(String organizationId, String name, String createdBy) {
+}

@@ -1,0 +1,4 @@
+package io.keyhook.api.item;
+
+public record FindItem(String organizationId, String itemId) {
+}

@@ -1,0 +1,4 @@
+package io.keyhook.api.item;
+
+public record FindItems(String organizationId, int page, int size) {
+}

@@ -1,0 +1,4 @@
+package io.keyhook.api.item;
+
+public record ItemDeleted(String itemId, String organizationId) {
+}

@@ -1,0 +1,8 @@
+package io.keyhook.api.item;
+
+import java.time.Instant;
+
+public record ItemView(String id, String organizationId, String name, String sku, int quantity,
+                       int lowStockThreshold, String description, boolean lowStock, long version,
+                       Instant createdAt, Instant updatedAt) {
+}
