@@ -1,9 +1,12 @@
 package io.keyhook.api.common;
 
 /**
- * Asks a projection how far it has projected one aggregate (its last sequence number), so that a
- * write can answer only once its own change is readable. Each projection answers it under its own
- * query name.
+ * Asks a projection how far it has projected one aggregate (its last sequence number, -1 if none),
+ * so that a write can answer only once its own change is readable. Each projection answers it under
+ * its own query name.
  */
 public record FindProjectedVersion(String aggregateId) {
+
+    public static final String ACCOUNTS = "accounts.projected-version";
+    public static final String ITEMS = "items.projected-version";
 }

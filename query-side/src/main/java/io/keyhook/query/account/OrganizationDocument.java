@@ -1,0 +1,10 @@
+package io.keyhook.query.account;
+
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+import java.time.Instant;
+
+@Document("organizations")
+public record OrganizationDocument(@Id String id, String name, Instant createdAt, long version) {
+}

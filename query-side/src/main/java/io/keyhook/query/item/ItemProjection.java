@@ -1,0 +1,118 @@
+package io.keyhook.query.item;
+
+import io.keyhook.api.common.FindProjectedVersion;
+import io.keyhook.api.item.FindItem;
+import io.keyhook.api.item.FindItems;
+import io.keyhook.api.item.ItemCreated;
+import io.keyhook.api.item.ItemDeleted;
+import io.keyhook.api.item.ItemLowStock;
+import io.keyhook.api.item.ItemPage;
+import io.keyhook.api.item.ItemUpdated;
+import io.keyhook.api.item.ItemView;
+import io.keyhook.api.item.StockAdjusted;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.queryhandling.QueryHandler;
+import org.axonframework.queryhandling.QueryUpdateEmitter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+
+import static io.keyhook.query.common.Blocking.await;
+import static io.keyhook.query.common.ProjectedVersions.announce;
+
+/**
+ * Items as the API shows them. Every document carries the sequence number of the last event applied
+ * to it; an event at or below it has been applied already and is skipped (idempotent on redelivery
+ * and replay).
+ */
+@Component
+@ProcessingGroup(ItemProjection.GROUP)
+public class ItemProjection {
+
+    public static final String GROUP = "items";
+    private static final Logger log = LoggerFactory.getLogger(ItemProjection.class);
+    private static final Sort LISTING_ORDER = Sort.by("createdAt", "id");
+
+    private final ItemRepository items;
+    private final QueryUpdateEmitter emitter;
+
+    public ItemProjection(ItemRepository items, QueryUpdateEmitter emitter) {
+        this.items = items;
+        this.emitter = emitter;
+    }
+
+    @EventHandler
+    void on(ItemCreated event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        ItemDocument existing = await(items.findById(event.itemId()));
+        if (existing == null || existing.version() < sequence) {
+            await(items.save(new ItemDocument(event.itemId(), event.organizationId(), event.name(), event.sku(),
+                    event.quantity(), event.lowStockThreshold(), event.description(), false, sequence, at, at)));
+        }
+        announce(emitter, FindProjectedVersion.ITEMS, event.itemId(), sequence);
+    }
+
+    @EventHandler
+    void on(ItemUpdated event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.itemId(), sequence, at, item -> item.withDetails(event.name(), event.sku(), event.quantity(),
+                event.lowStockThreshold(), event.description()));
+    }
+
+    @EventHandler
+    void on(StockAdjusted event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.itemId(), sequence, at, item -> item.withQuantity(event.quantity()));
+    }
+
+    @EventHandler
+    void on(ItemLowStock event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.itemId(), sequence, at, UnaryOperator.identity());
+    }
+
+    @EventHandler
+    void on(ItemDeleted event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        change(event.itemId(), sequence, at, ItemDocument::asDeleted);
+    }
+
+    private void change(String itemId, long sequence, Instant at, UnaryOperator<ItemDocument> change) {
+        ItemDocument item = await(items.findById(itemId));
+        if (item == null) {
+            log.warn("Item {} is missing from the read model at event {}; rebuild the projection", itemId, sequence);
+            return;
+        }
+        if (item.version() < sequence) {
+            await(items.save(change.apply(item).at(sequence, at)));
+        }
+        announce(emitter, FindProjectedVersion.ITEMS, itemId, sequence);
+    }
+
+    @QueryHandler
+    CompletableFuture<ItemView> handle(FindItem query) {
+        return items.findByIdAndOrganizationIdAndDeletedFalse(query.itemId(), query.organizationId())
+                .map(ItemDocument::toView)
+                .toFuture();
+    }
+
+    @QueryHandler
+    CompletableFuture<ItemPage> handle(FindItems query) {
+        var page = PageRequest.of(query.page(), query.size(), LISTING_ORDER);
+        return items.findByOrganizationIdAndDeletedFalse(query.organizationId(), page)
+                .map(ItemDocument::toView)
+                .collectList()
+                .zipWith(items.countByOrganizationIdAndDeletedFalse(query.organizationId()))
+                .map(result -> new ItemPage(result.getT1(), query.page(), query.size(), result.getT2()))
+                .toFuture();
+    }
+
+    @QueryHandler(queryName = FindProjectedVersion.ITEMS)
+    CompletableFuture<Long> handle(FindProjectedVersion query) {
+        return items.findById(query.aggregateId()).map(ItemDocument::version).defaultIfEmpty(-1L).toFuture();
+    }
+}

@@ -1,0 +1,127 @@
+package io.keyhook.server.item;
+
+import io.keyhook.api.apikey.Scope;
+import io.keyhook.api.common.FindProjectedVersion;
+import io.keyhook.api.item.AdjustStock;
+import io.keyhook.api.item.CreateItem;
+import io.keyhook.api.item.DeleteItem;
+import io.keyhook.api.item.FindItem;
+import io.keyhook.api.item.FindItems;
+import io.keyhook.api.item.ItemPage;
+import io.keyhook.api.item.ItemView;
+import io.keyhook.api.item.ReplaceItem;
+import io.keyhook.server.security.Caller;
+import io.keyhook.server.web.ApiProblem;
+import io.keyhook.server.web.Commands;
+import io.keyhook.server.web.ETags;
+import io.keyhook.server.web.Paging;
+import io.keyhook.server.web.ReadYourWrites;
+import jakarta.validation.Valid;
+import org.axonframework.extensions.reactor.queryhandling.gateway.ReactorQueryGateway;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+import java.net.URI;
+import java.util.UUID;
+
+/**
+ * Items of the caller's organization. Writes answer once the change is readable, with the item's
+ * version as ETag; sending it back as {@code If-Match} makes a lost update a 409.
+ */
+@RestController
+@RequestMapping("/api/v1/items")
+public class ItemController {
+
+    private final Commands commands;
+    private final ReactorQueryGateway queries;
+    private final ReadYourWrites readYourWrites;
+
+    public ItemController(Commands commands, ReactorQueryGateway queries, ReadYourWrites readYourWrites) {
+        this.commands = commands;
+        this.queries = queries;
+        this.readYourWrites = readYourWrites;
+    }
+
+    @GetMapping
+    public Mono<ItemPage> list(@AuthenticationPrincipal Caller caller,
+                               @RequestParam(defaultValue = "0") int page,
+                               @RequestParam(defaultValue = "20") int size) {
+        caller.require(Scope.ITEMS_READ);
+        Paging paging = Paging.of(page, size);
+        return Mono.defer(() -> queries.query(new FindItems(caller.organizationId(), paging.page(), paging.size()),
+                ItemPage.class));
+    }
+
+    @PostMapping
+    public Mono<ResponseEntity<ItemView>> create(@AuthenticationPrincipal Caller caller,
+                                                 @Valid @RequestBody ItemRequest request) {
+        caller.require(Scope.ITEMS_WRITE);
+        String itemId = UUID.randomUUID().toString();
+        return commands.send(new CreateItem(itemId, caller.organizationId(), request.name(), request.sku(),
+                        request.quantity(), request.threshold(), request.description()))
+                .then(readAfterWrite(caller, itemId, 0))
+                .map(item -> ResponseEntity.created(URI.create("/api/v1/items/" + itemId))
+                        .eTag(ETags.of(item.version())).body(item));
+    }
+
+    @GetMapping("/{id}")
+    public Mono<ResponseEntity<ItemView>> get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
+        caller.require(Scope.ITEMS_READ);
+        return find(caller, id).map(item -> ResponseEntity.ok().eTag(ETags.of(item.version())).body(item));
+    }
+
+    @PutMapping("/{id}")
+    public Mono<ResponseEntity<ItemView>> replace(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+                                                  @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                                  @Valid @RequestBody ItemRequest request) {
+        caller.require(Scope.ITEMS_WRITE);
+        Long expected = ETags.expectedVersion(ifMatch);
+        return commands.<Long>send(new ReplaceItem(id, caller.organizationId(), request.name(), request.sku(),
+                        request.quantity(), request.threshold(), request.description(), expected))
+                .flatMap(version -> readAfterWrite(caller, id, version))
+                .map(item -> ResponseEntity.ok().eTag(ETags.of(item.version())).body(item));
+    }
+
+    @PostMapping("/{id}/stock")
+    public Mono<ResponseEntity<ItemView>> adjustStock(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+                                                      @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                                      @Valid @RequestBody StockRequest request) {
+        caller.require(Scope.ITEMS_WRITE);
+        Long expected = ETags.expectedVersion(ifMatch);
+        return commands.<Long>send(new AdjustStock(id, caller.organizationId(), request.delta(), expected))
+                .flatMap(version -> readAfterWrite(caller, id, version))
+                .map(item -> ResponseEntity.ok().eTag(ETags.of(item.version())).body(item));
+    }
+
+    @DeleteMapping("/{id}")
+    public Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+                                             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        caller.require(Scope.ITEMS_DELETE);
+        Long expected = ETags.expectedVersion(ifMatch);
+        return commands.<Long>send(new DeleteItem(id, caller.organizationId(), expected))
+                .flatMap(version -> readYourWrites.await(FindProjectedVersion.ITEMS, id, version))
+                .then(Mono.just(ResponseEntity.status(HttpStatus.NO_CONTENT).<Void>build()));
+    }
+
+    private Mono<ItemView> readAfterWrite(Caller caller, String itemId, long version) {
+        return readYourWrites.await(FindProjectedVersion.ITEMS, itemId, version).then(find(caller, itemId));
+    }
+
+    private Mono<ItemView> find(Caller caller, String itemId) {
+        return Mono.defer(() -> queries.query(new FindItem(caller.organizationId(), itemId), ItemView.class))
+                .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("item")));
+    }
+}

@@ -1,0 +1,22 @@
+package io.keyhook.server.security;
+
+import io.keyhook.server.web.ApiProblem;
+import io.keyhook.server.web.ProblemWriter;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+class ProblemAccessDeniedHandler implements ServerAccessDeniedHandler {
+
+    private final ProblemWriter writer;
+
+    ProblemAccessDeniedHandler(ProblemWriter writer) {
+        this.writer = writer;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, AccessDeniedException denied) {
+        return writer.write(exchange, ApiProblem.forbidden("forbidden", "not allowed").problem());
+    }
+}

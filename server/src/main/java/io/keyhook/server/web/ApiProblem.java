@@ -1,0 +1,52 @@
+package io.keyhook.server.web;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/** An error meant for the client, rendered as an RFC 9457 problem. */
+public class ApiProblem extends RuntimeException {
+
+    private final transient ProblemDetail problem;
+
+    private ApiProblem(ProblemDetail problem) {
+        super(problem.getDetail(), null, false, false);
+        this.problem = problem;
+    }
+
+    public static ApiProblem of(HttpStatus status, String code, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(type(code));
+        problem.setTitle(title);
+        return new ApiProblem(problem);
+    }
+
+    public static ApiProblem invalidField(String field, String message) {
+        ApiProblem invalid = of(HttpStatus.BAD_REQUEST, "validation", "Invalid request", field + ": " + message);
+        invalid.problem.setProperty("errors", List.of(Map.of("field", field, "message", message)));
+        return invalid;
+    }
+
+    public static ApiProblem notFound(String what) {
+        return of(HttpStatus.NOT_FOUND, "not-found", "Not found", what + " not found");
+    }
+
+    public static ApiProblem unauthorized(String detail) {
+        return of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
+    }
+
+    public static ApiProblem forbidden(String code, String detail) {
+        return of(HttpStatus.FORBIDDEN, code, "Forbidden", detail);
+    }
+
+    public static URI type(String code) {
+        return URI.create("urn:keyhook:problem:" + code);
+    }
+
+    public ProblemDetail problem() {
+        return problem;
+    }
+}
