@@ -1,0 +1,62 @@
+package io.keyhook.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The REST API as a client sees it, for tests. */
+public record Api(WebTestClient http) {
+
+    public record Session(String organizationId, String userId, String email, String token) {
+        public String bearer() {
+            return "Bearer " + token;
+        }
+    }
+
+    public static String uniqueEmail(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    }
+
+    public Session signup(String organization) {
+        String email = uniqueEmail("admin");
+        JsonNode body = http.post().uri("/api/v1/auth/signup").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("organization", organization, "email", email, "password", "correct horse"))
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(body).isNotNull();
+        return new Session(body.get("organizationId").asText(), body.get("userId").asText(), email,
+                body.get("token").asText());
+    }
+
+    public WebTestClient.ResponseSpec post(Session session, String path, Object body) {
+        return http.post().uri(path).header(HttpHeaders.AUTHORIZATION, session.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
+    public WebTestClient.ResponseSpec put(Session session, String path, Object body) {
+        return http.put().uri(path).header(HttpHeaders.AUTHORIZATION, session.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
+    public WebTestClient.ResponseSpec get(Session session, String path) {
+        return http.get().uri(path).header(HttpHeaders.AUTHORIZATION, session.bearer()).exchange();
+    }
+
+    public WebTestClient.ResponseSpec delete(Session session, String path) {
+        return http.delete().uri(path).header(HttpHeaders.AUTHORIZATION, session.bearer()).exchange();
+    }
+
+    public JsonNode createItem(Session session, String name, int quantity, int threshold) {
+        return post(session, "/api/v1/items", Map.of("name", name, "sku", "SKU-1", "quantity", quantity,
+                "lowStockThreshold", threshold))
+                .expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+    }
+}

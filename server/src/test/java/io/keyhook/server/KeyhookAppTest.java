@@ -1,0 +1,41 @@
+package io.keyhook.server;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.FileSystemUtils;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The whole application on its embedded stack (H2 event store, db-scheduler deadlines, embedded
+ * MongoDB server), over real HTTP on a random port. Test classes share one context and one data dir,
+ * so each test makes its own organizations.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "keyhook.data-dir=" + KeyhookAppTest.DATA_DIR)
+public abstract class KeyhookAppTest {
+
+    static final String DATA_DIR = "target/app-test-data";
+
+    static {
+        System.setProperty("axoniq.update-checker.disabled", "true");
+        FileSystemUtils.deleteRecursively(Path.of(DATA_DIR).toFile());
+    }
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    private WebTestClient boundClient;
+
+    protected Api api;
+
+    @BeforeEach
+    void connect() {
+        api = new Api(boundClient.mutate().responseTimeout(Duration.ofSeconds(30)).build());
+    }
+}

@@ -1,0 +1,131 @@
+package io.keyhook.server.item;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.keyhook.api.common.FindProjectedVersion;
+import io.keyhook.server.Api.Session;
+import io.keyhook.server.KeyhookAppTest;
+import org.axonframework.extensions.reactor.queryhandling.gateway.ReactorQueryGateway;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import reactor.test.StepVerifier;
+
+import java.time.Duration;
+import java.util.Map;
+
+
+
+class ItemFlowTest extends KeyhookAppTest {
+
+    @Autowired
+    private ReactorQueryGateway queries;
+
+    @Test
+    void aCreatedItemIsReadBackFromTheProjection() {
+        Session admin = api.signup("Acme");
+        JsonNode created = api.createItem(admin, "Bolt", 10, 3);
+        String id = created.get("id").asText();
+
+        api.get(admin, "/api/v1/items/" + id).expectStatus().isOk()
+                .expectHeader().valueEquals(HttpHeaders.ETAG, "\"0\"")
+                .expectBody()
+                .jsonPath("$.name").isEqualTo("Bolt")
+                .jsonPath("$.quantity").isEqualTo(10)
+                .jsonPath("$.lowStock").isEqualTo(false)
+                .jsonPath("$.organizationId").isEqualTo(admin.organizationId());
+    }
+
+    @Test
+    void listsItemsInPages() {
+        Session admin = api.signup("Acme");
+        for (int i = 0; i < 5; i++) {
+            api.createItem(admin, "Item " + i, i, 0);
+        }
+
+        api.get(admin, "/api/v1/items?page=1&size=2").expectStatus().isOk().expectBody()
+                .jsonPath("$.total").isEqualTo(5)
+                .jsonPath("$.page").isEqualTo(1)
+                .jsonPath("$.items.length()").isEqualTo(2)
+                .jsonPath("$.items[0].name").isEqualTo("Item 2")
+                .jsonPath("$.items[1].name").isEqualTo("Item 3");
+    }
+
+    @Test
+    void replaceAdjustAndDelete() {
+        Session admin = api.signup("Acme");
+        String id = api.createItem(admin, "Bolt", 10, 3).get("id").asText();
+
+        api.put(admin, "/api/v1/items/" + id, Map.of("name", "Bolt M6", "quantity", 8, "lowStockThreshold", 3))
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.name").isEqualTo("Bolt M6")
+                .jsonPath("$.version").isEqualTo(1);
+        api.post(admin, "/api/v1/items/" + id + "/stock", Map.of("delta", -5))
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.quantity").isEqualTo(3)
+                .jsonPath("$.lowStock").isEqualTo(true);
+        api.post(admin, "/api/v1/items/" + id + "/stock", Map.of("delta", -4))
+                .expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo("urn:keyhook:problem:insufficient-stock");
+
+        api.delete(admin, "/api/v1/items/" + id).expectStatus().isNoContent();
+        api.get(admin, "/api/v1/items/" + id).expectStatus().isNotFound();
+        api.delete(admin, "/api/v1/items/" + id).expectStatus().isNotFound();
+    }
+
+    @Test
+    void aStaleIfMatchIsAConflictAndChangesNothing() {
+        Session admin = api.signup("Acme");
+        String id = api.createItem(admin, "Bolt", 10, 3).get("id").asText();
+        api.post(admin, "/api/v1/items/" + id + "/stock", Map.of("delta", 1)).expectStatus().isOk();
+
+        api.http().put().uri("/api/v1/items/" + id).header(HttpHeaders.AUTHORIZATION, admin.bearer())
+                .header(HttpHeaders.IF_MATCH, "\"0\"").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "Stale", "quantity", 1))
+                .exchange()
+                .expectStatus().isEqualTo(409);
+        api.get(admin, "/api/v1/items/" + id).expectStatus().isOk().expectBody()
+                .jsonPath("$.name").isEqualTo("Bolt")
+                .jsonPath("$.quantity").isEqualTo(11);
+    }
+
+    @Test
+    void anotherOrganizationsItemIsNotFound() {
+        Session owner = api.signup("Owner");
+        Session other = api.signup("Other");
+        String id = api.createItem(owner, "Secret bolt", 10, 3).get("id").asText();
+
+        api.get(other, "/api/v1/items/" + id).expectStatus().isNotFound();
+        api.put(other, "/api/v1/items/" + id, Map.of("name", "Mine now", "quantity", 1)).expectStatus().isNotFound();
+        api.post(other, "/api/v1/items/" + id + "/stock", Map.of("delta", -1)).expectStatus().isNotFound();
+        api.delete(other, "/api/v1/items/" + id).expectStatus().isNotFound();
+        api.get(other, "/api/v1/items").expectStatus().isOk().expectBody().jsonPath("$.total").isEqualTo(0);
+
+        api.get(owner, "/api/v1/items/" + id).expectStatus().isOk().expectBody()
+                .jsonPath("$.name").isEqualTo("Secret bolt")
+                .jsonPath("$.quantity").isEqualTo(10);
+    }
+
+    @Test
+    void theProjectionPushesEachNewVersionToSubscribers() {
+        Session admin = api.signup("Acme");
+        String id = api.createItem(admin, "Bolt", 10, 3).get("id").asText();
+
+        StepVerifier.create(queries.subscriptionQuery(FindProjectedVersion.ITEMS, new FindProjectedVersion(id),
+                                Long.class, Long.class)
+                        .flatMapMany(result -> result.initialResult().concatWith(result.updates())))
+                .expectNext(0L)
+                .then(() -> api.post(admin, "/api/v1/items/" + id + "/stock", Map.of("delta", -7)).expectStatus().isOk())
+                .expectNext(1L, 2L)
+                .thenCancel()
+                .verify(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void anUnknownItemIsNotFound() {
+        Session admin = api.signup("Acme");
+        api.get(admin, "/api/v1/items/does-not-exist").expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        api.put(admin, "/api/v1/items/does-not-exist", Map.of("name", "x", "quantity", 1)).expectStatus().isNotFound();
+    }
+}
