@@ -1,0 +1,79 @@
+package io.keyhook.server.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.keyhook.server.Api;
+import io.keyhook.server.Api.Session;
+import io.keyhook.server.KeyhookApplication;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+import static org.springframework.data.mongodb.core.query.Query.query;
+
+/** Two lives of the application on one data dir: the second finds everything the first wrote. */
+class RestartTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void usersItemsAndTheSigningKeySurviveAndProjectionsResumeWhereTheyStopped() throws Exception {
+        Session admin;
+        String itemId;
+        String signingKey;
+        try (ConfigurableApplicationContext first = start()) {
+            Api api = api(first);
+            admin = api.signup("Acme");
+            itemId = api.createItem(admin, "Bolt", 10, 3).get("id").asText();
+            signingKey = Files.readString(dataDir.resolve("jwt-signing-key.json"));
+            // A mark no event can produce, on a document a replay from the start would rewrite.
+            first.getBean(ReactiveMongoTemplate.class).updateFirst(query(where("_id").is(itemId)),
+                    new Update().set("description", "written before the restart").set("version", -1L), "items")
+                    .block(Duration.ofSeconds(10));
+        }
+
+        try (ConfigurableApplicationContext second = start()) {
+            Api api = api(second);
+            assertThat(Files.readString(dataDir.resolve("jwt-signing-key.json"))).isEqualTo(signingKey);
+
+            api.get(admin, "/api/v1/auth/me").expectStatus().isOk()
+                    .expectBody().jsonPath("$.organizationName").isEqualTo("Acme");
+            api.http().post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("email", admin.email(), "password", "correct horse"))
+                    .exchange().expectStatus().isOk();
+
+            // Once a new item is readable, the items processor has passed every older event.
+            JsonNode newer = api.createItem(admin, "Nut", 5, 1);
+            assertThat(newer.get("name").asText()).isEqualTo("Nut");
+            api.get(admin, "/api/v1/items/" + itemId).expectStatus().isOk().expectBody()
+                    .jsonPath("$.name").isEqualTo("Bolt")
+                    .jsonPath("$.description").isEqualTo("written before the restart");
+            api.get(admin, "/api/v1/items").expectStatus().isOk().expectBody().jsonPath("$.total").isEqualTo(2);
+        }
+    }
+
+    private ConfigurableApplicationContext start() {
+        System.setProperty("axoniq.update-checker.disabled", "true");
+        return new SpringApplicationBuilder(KeyhookApplication.class)
+                .run("--keyhook.data-dir=" + dataDir, "--server.port=0");
+    }
+
+    private static Api api(ConfigurableApplicationContext context) {
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        return new Api(WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                .responseTimeout(Duration.ofSeconds(30)).build());
+    }
+}
