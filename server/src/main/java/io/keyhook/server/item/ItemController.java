@@ -89,10 +89,8 @@ public class ItemController {
                                                   @Valid @RequestBody ItemRequest request) {
         caller.require(Scope.ITEMS_WRITE);
         Long expected = ETags.expectedVersion(ifMatch);
-        return commands.<Long>send(new ReplaceItem(id, caller.organizationId(), request.name(), request.sku(),
-                        request.quantity(), request.threshold(), request.description(), expected))
-                .flatMap(version -> readAfterWrite(caller, id, version))
-                .map(item -> ResponseEntity.ok().eTag(ETags.of(item.version())).body(item));
+        return answerAfter(caller, id, commands.send(new ReplaceItem(id, caller.organizationId(), request.name(),
+                request.sku(), request.quantity(), request.threshold(), request.description(), expected)));
     }
 
     @PostMapping("/{id}/stock")
@@ -101,9 +99,8 @@ public class ItemController {
                                                       @Valid @RequestBody StockRequest request) {
         caller.require(Scope.ITEMS_WRITE);
         Long expected = ETags.expectedVersion(ifMatch);
-        return commands.<Long>send(new AdjustStock(id, caller.organizationId(), request.delta(), expected))
-                .flatMap(version -> readAfterWrite(caller, id, version))
-                .map(item -> ResponseEntity.ok().eTag(ETags.of(item.version())).body(item));
+        return answerAfter(caller, id, commands.send(new AdjustStock(id, caller.organizationId(), request.delta(),
+                expected)));
     }
 
     @DeleteMapping("/{id}")
@@ -114,6 +111,11 @@ public class ItemController {
         return commands.<Long>send(new DeleteItem(id, caller.organizationId(), expected))
                 .flatMap(version -> readYourWrites.await(FindProjectedVersion.ITEMS, id, version))
                 .then(Mono.just(ResponseEntity.status(HttpStatus.NO_CONTENT).<Void>build()));
+    }
+
+    private Mono<ResponseEntity<ItemView>> answerAfter(Caller caller, String itemId, Mono<Long> write) {
+        return write.flatMap(version -> readAfterWrite(caller, itemId, version))
+                .map(item -> ResponseEntity.ok().eTag(ETags.of(item.version())).body(item));
     }
 
     private Mono<ItemView> readAfterWrite(Caller caller, String itemId, long version) {

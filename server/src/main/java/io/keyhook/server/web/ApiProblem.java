@@ -5,7 +5,6 @@ import org.springframework.http.ProblemDetail;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
 /** An error meant for the client, rendered as an RFC 9457 problem. */
 public class ApiProblem extends RuntimeException {
@@ -26,7 +25,7 @@ public class ApiProblem extends RuntimeException {
 
     public static ApiProblem invalidField(String field, String message) {
         ApiProblem invalid = of(HttpStatus.BAD_REQUEST, "validation", "Invalid request", field + ": " + message);
-        invalid.problem.setProperty("errors", List.of(Map.of("field", field, "message", message)));
+        invalid.problem.setProperty("errors", List.of(new FieldProblem(field, message)));
         return invalid;
     }
 

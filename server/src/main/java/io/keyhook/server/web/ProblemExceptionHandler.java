@@ -25,7 +25,6 @@ import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -119,14 +118,14 @@ public class ProblemExceptionHandler implements ErrorWebExceptionHandler {
     }
 
     private static ProblemDetail invalidFields(WebExchangeBindException binding) {
-        List<Map<String, String>> errors = Stream.concat(
+        List<FieldProblem> errors = Stream.concat(
                 binding.getFieldErrors().stream()
-                        .map(field -> Map.of("field", field.getField(), "message", String.valueOf(field.getDefaultMessage()))),
+                        .map(field -> new FieldProblem(field.getField(), String.valueOf(field.getDefaultMessage()))),
                 binding.getGlobalErrors().stream()
-                        .map(global -> Map.of("field", global.getObjectName(), "message", String.valueOf(global.getDefaultMessage()))))
+                        .map(global -> new FieldProblem(global.getObjectName(), String.valueOf(global.getDefaultMessage()))))
                 .toList();
         ProblemDetail problem = ApiProblem.of(HttpStatus.BAD_REQUEST, "validation", "Invalid request",
-                errors.stream().map(e -> e.get("field") + ": " + e.get("message")).collect(Collectors.joining("; ")))
+                errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; ")))
                 .problem();
         problem.setProperty("errors", errors);
         return problem;
