@@ -6,7 +6,8 @@ import io.keyhook.api.common.ErrorCode;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
-import org.axonframework.modelling.command.ConflictingAggregateVersionException;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConflictingModificationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.reactive.error.ErrorWebExceptionHandler;
@@ -109,7 +110,8 @@ public class ProblemExceptionHandler implements ErrorWebExceptionHandler {
             if (cause instanceof AggregateNotFoundException) {
                 return ApiProblem.notFound("resource").problem();
             }
-            if (cause instanceof ConcurrencyException || cause instanceof ConflictingAggregateVersionException) {
+            if (cause instanceof ConcurrencyException || cause instanceof ConflictingModificationException
+                    || cause instanceof AggregateStreamCreationException) {
                 return ApiProblem.of(HttpStatus.CONFLICT, "conflict", "Conflicting change",
                         "the resource was changed concurrently or since the version you sent; read it again").problem();
             }

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,6 +52,23 @@ class AccountFlowTest extends KeyhookAppTest {
                 .expectStatus().isEqualTo(409)
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.type").isEqualTo("urn:keyhook:problem:email-taken");
+    }
+
+    @Test
+    void concurrentSignupsWithOneEmailCreateOneAccount() {
+        String email = Api.uniqueEmail("race");
+        List<CompletableFuture<Integer>> attempts = IntStream.range(0, 4)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> api.http().post().uri("/api/v1/auth/signup")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("organization", "Org " + i, "email", email, "password", "correct horse"))
+                        .exchange()
+                        .returnResult(String.class).getStatus().value()))
+                .toList();
+
+        List<Integer> statuses = attempts.stream().map(CompletableFuture::join).toList();
+
+        assertThat(statuses).containsOnly(201, 409);
+        assertThat(statuses).filteredOn(status -> status == 201).hasSize(1);
     }
 
     @Test
