@@ -6,6 +6,7 @@ package io.keyhook.api.common;
  */
 public enum ErrorCode {
     NOT_FOUND(404, "Not found"),
+    FORBIDDEN(403, "Forbidden"),
     EMAIL_TAKEN(409, "Email already registered"),
     INSUFFICIENT_STOCK(409, "Insufficient stock"),
     CONFLICT(409, "Conflicting change"),

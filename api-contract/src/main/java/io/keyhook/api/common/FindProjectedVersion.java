@@ -9,4 +9,5 @@ public record FindProjectedVersion(String aggregateId) {
 
     public static final String ACCOUNTS = "accounts.projected-version";
     public static final String ITEMS = "items.projected-version";
+    public static final String API_KEYS = "api-keys.projected-version";
 }

@@ -1,0 +1,4 @@
+package io.keyhook.api.apikey;
+
+public record ApiKeyRevoked(String keyId, String organizationId) {
+}

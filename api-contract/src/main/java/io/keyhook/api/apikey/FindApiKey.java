@@ -1,0 +1,4 @@
+package io.keyhook.api.apikey;
+
+public record FindApiKey(String organizationId, String keyId) {
+}

@@ -1,0 +1,4 @@
+package io.keyhook.api.apikey;
+
+public record FindDailyUsage(String organizationId, String keyId) {
+}
