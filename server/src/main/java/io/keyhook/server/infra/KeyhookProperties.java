@@ -13,7 +13,8 @@ import java.time.Duration;
 @ConfigurationProperties("keyhook")
 public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
                                 @DefaultValue Auth auth,
-                                @DefaultValue Api api) {
+                                @DefaultValue Api api,
+                                @DefaultValue ApiKeys apiKeys) {
 
     /**
      * @param tokenTtl      how long a login token stays valid
@@ -31,6 +32,33 @@ public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
      */
     public record Api(@DefaultValue("10s") Duration commandTimeout,
                       @DefaultValue("5s") Duration visibilityTimeout) {
+    }
+
+    /**
+     * @param hashing             how new keys are stored: {@code hmac}, {@code argon2id} or {@code bcrypt}
+     * @param pepper              base64 of at least 32 bytes; default: generated once into {@code pepperFile}
+     * @param pepperFile          where the generated pepper lives; default {@code <data-dir>/api-key-pepper}
+     * @param allowQueryParam     whether {@code ?api_key=} is accepted (query strings end up in logs)
+     * @param clientIpHeader      a header set by a trusted proxy (e.g. {@code X-Forwarded-For}) to take the
+     *                            client address from; unset: the socket's peer address
+     * @param readPerMinute       default limit of read requests (GET, HEAD) per key and minute
+     * @param writePerMinute      default limit of other requests per key and minute
+     * @param failedAuthPerMinute failed key authentications allowed per client address and minute
+     * @param auditQueueCapacity  attempts waiting to be appended to the event store before requests get 503
+     */
+    public record ApiKeys(@DefaultValue("hmac") String hashing,
+                          String pepper,
+                          Path pepperFile,
+                          @DefaultValue("false") boolean allowQueryParam,
+                          String clientIpHeader,
+                          @DefaultValue("100") int readPerMinute,
+                          @DefaultValue("30") int writePerMinute,
+                          @DefaultValue("10") int failedAuthPerMinute,
+                          @DefaultValue("20000") int auditQueueCapacity) {
+    }
+
+    public Path pepperFile() {
+        return apiKeys.pepperFile() != null ? apiKeys.pepperFile() : dataDir.resolve("api-key-pepper");
     }
 
     public Path jwtKeyFile() {

@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.keyhook.server.infra.KeyhookProperties;
+import io.keyhook.server.infra.SecretFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -16,8 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.util.UUID;
@@ -61,7 +60,7 @@ public class JwtSigningKey {
             }
             RSAKey created = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString())
                     .keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).generate();
-            writePrivately(file, created.toJSONString());
+            SecretFiles.writePrivately(file, created.toJSONString());
             log.info("Generated a new JWT signing key in {}", file.toAbsolutePath());
             return created;
         } catch (IOException e) {
@@ -69,18 +68,5 @@ public class JwtSigningKey {
         } catch (ParseException | JOSEException e) {
             throw new IllegalStateException("the JWT signing key in " + file.toAbsolutePath() + " is not usable", e);
         }
-    }
-
-    private static void writePrivately(Path file, String content) throws IOException {
-        Path directory = file.toAbsolutePath().getParent();
-        Files.createDirectories(directory);
-        Path temporary = Files.createTempFile(directory, ".jwt-key", ".tmp");
-        try {
-            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            log.warn("Cannot restrict the permissions of {}: protect it by other means", file);
-        }
-        Files.writeString(temporary, content, StandardCharsets.UTF_8);
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -26,7 +26,7 @@ class ProblemAuthenticationEntryPoint implements ServerAuthenticationEntryPoint 
                 : "Bearer realm=\"keyhook\"";
         exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
         String detail = tokenRefused ? "the bearer token is invalid or expired"
-                : "this request needs a bearer token (Authorization: Bearer ...)";
+                : "this request needs a login token (Authorization: Bearer ...) or an API key (X-API-Key)";
         return writer.write(exchange, ApiProblem.unauthorized(detail).problem());
     }
 }

@@ -1,10 +1,16 @@
 package io.keyhook.server.security;
 
+import io.keyhook.server.apikey.ApiKeyAuthenticationFilter;
+import io.keyhook.server.apikey.PresentedKey;
 import io.keyhook.server.web.ProblemWriter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
+import reactor.core.publisher.Mono;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
@@ -13,14 +19,16 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 
 /**
- * Stateless: every {@code /api/**} request but sign-up and login carries its credential. Everything
+ * Stateless: every {@code /api/**} request but sign-up and login carries its credential, a login token
+ * (JWT) or an API key. Everything
  * outside {@code /api} (console, API docs, JWKS, health) is public.
  */
 @Configuration
 public class SecurityConfig {
 
     @Bean
-    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder, ProblemWriter problems) {
+    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder, ProblemWriter problems,
+                                       ApiKeyAuthenticationFilter apiKeys) {
         var entryPoint = new ProblemAuthenticationEntryPoint(problems);
         var deniedHandler = new ProblemAccessDeniedHandler(problems);
         return http
@@ -33,7 +41,9 @@ public class SecurityConfig {
                         .pathMatchers(HttpMethod.POST, "/api/v1/auth/signup", "/api/v1/auth/login").permitAll()
                         .pathMatchers("/api/**").authenticated()
                         .anyExchange().permitAll())
+                .addFilterBefore(apiKeys::filter, SecurityWebFiltersOrder.AUTHENTICATION)
                 .oauth2ResourceServer(resourceServer -> resourceServer
+                        .bearerTokenConverter(loginTokensOnly())
                         .jwt(jwt -> jwt.jwtDecoder(jwtDecoder).jwtAuthenticationConverter(new JwtCallerConverter()))
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(deniedHandler))
@@ -41,6 +51,12 @@ public class SecurityConfig {
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(deniedHandler))
                 .build();
+    }
+
+    /** A Bearer value that is an API key is for the API-key filter, not the JWT decoder. */
+    private static ServerAuthenticationConverter loginTokensOnly() {
+        ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
+        return exchange -> PresentedKey.isKeyBearer(exchange.getRequest()) ? Mono.empty() : bearer.convert(exchange);
     }
 
     @Bean

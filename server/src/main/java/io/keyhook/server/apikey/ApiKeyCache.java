@@ -1,0 +1,119 @@
+package io.keyhook.server.apikey;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.keyhook.api.apikey.ApiKeyCredentials;
+import io.keyhook.api.apikey.FindApiKeyCredentials;
+import io.keyhook.api.apikey.WatchApiKeyCredentials;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.axonframework.queryhandling.SubscriptionQueryResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Key credentials in memory, by lookup value (digest, or prefix for slow-hash keys), so the hot path
+ * needs no storage round trip. Filled from the read model when this instance starts and on a miss,
+ * and kept current by a subscription to {@link WatchApiKeyCredentials}: the projection pushes every
+ * issue, rotation and revocation to the cache of every instance. No time-based expiry is involved,
+ * so a revoked key is refused on the next request. Versions guard against a slow load overwriting a
+ * newer push.
+ */
+@Component
+public class ApiKeyCache implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyCache.class);
+    private static final long MAX_ENTRIES = 200_000;
+
+    private final QueryGateway queries;
+    private final Cache<String, KnownKey> byLookup = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).build();
+    private final Map<String, Long> versions = new ConcurrentHashMap<>();
+    private volatile Disposable subscription;
+    private volatile boolean running;
+
+    public ApiKeyCache(QueryGateway queries) {
+        this.queries = queries;
+    }
+
+    /** The key whose current or previous secret has this lookup value, if this instance holds it. */
+    KnownKey cached(String lookup) {
+        return byLookup.getIfPresent(lookup);
+    }
+
+    /** The same, from the read model (a key this instance has not seen yet); it is cached from then on. */
+    Mono<KnownKey> load(String lookup) {
+        return Mono.fromFuture(() -> queries.query(new FindApiKeyCredentials(lookup),
+                        ResponseTypes.instanceOf(ApiKeyCredentials.class)))
+                .map(this::apply)
+                .filter(known -> lookup.equals(known.credentials().lookup())
+                        || lookup.equals(known.credentials().previousLookup()));
+    }
+
+    private synchronized KnownKey apply(ApiKeyCredentials credentials) {
+        KnownKey known = KnownKey.of(credentials);
+        Long previous = versions.get(credentials.keyId());
+        if (previous != null && previous > credentials.version()) {
+            return known;
+        }
+        versions.put(credentials.keyId(), credentials.version());
+        if (previous != null) {
+            byLookup.asMap().values().removeIf(entry -> entry.credentials().keyId().equals(credentials.keyId()));
+        }
+        byLookup.put(credentials.lookup(), known);
+        if (credentials.previousLookup() != null && credentials.previousValidUntil() != null) {
+            byLookup.put(credentials.previousLookup(), known);
+        }
+        return known;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        subscribe();
+    }
+
+    private void subscribe() {
+        subscription = Flux.defer(this::watch)
+                .doOnNext(this::apply)
+                .doOnError(e -> log.warn("The API key cache lost its update stream; reloading: {}", e.toString()))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5))
+                        .filter(e -> running)
+                        .doBeforeRetry(retry -> byLookup.invalidateAll()))
+                .subscribe();
+    }
+
+    private Flux<ApiKeyCredentials> watch() {
+        SubscriptionQueryResult<List<ApiKeyCredentials>, ApiKeyCredentials> result = queries.subscriptionQuery(
+                new WatchApiKeyCredentials(), ResponseTypes.multipleInstancesOf(ApiKeyCredentials.class),
+                ResponseTypes.instanceOf(ApiKeyCredentials.class));
+        return result.initialResult()
+                .flatMapIterable(all -> all)
+                .concatWith(result.updates())
+                .doFinally(signal -> result.close());
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Disposable current = subscription;
+        if (current != null) {
+            current.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

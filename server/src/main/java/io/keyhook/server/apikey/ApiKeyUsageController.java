@@ -1,0 +1,98 @@
+package io.keyhook.server.apikey;
+
+import io.keyhook.api.apikey.ApiKeyView;
+import io.keyhook.api.apikey.DailyUsage;
+import io.keyhook.api.apikey.FindApiKey;
+import io.keyhook.api.apikey.FindApiKeyUsage;
+import io.keyhook.api.apikey.FindDailyUsage;
+import io.keyhook.api.apikey.Scope;
+import io.keyhook.api.apikey.UsageEntry;
+import io.keyhook.api.apikey.UsageOutcome;
+import io.keyhook.api.apikey.UsagePage;
+import io.keyhook.server.security.Caller;
+import io.keyhook.server.web.ApiProblem;
+import io.keyhook.server.web.Paging;
+import org.axonframework.extensions.reactor.queryhandling.gateway.ReactorQueryGateway;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The audit trail of one key: every attempt, newest first, as pages of JSON or as one NDJSON stream
+ * (for export); and per-day counts by reason.
+ */
+@RestController
+@RequestMapping("/api/v1/api-keys/{id}/usage")
+public class ApiKeyUsageController {
+
+    private static final int EXPORT_PAGE = 500;
+
+    private final ReactorQueryGateway queries;
+
+    public ApiKeyUsageController(ReactorQueryGateway queries) {
+        this.queries = queries;
+    }
+
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<UsagePage> page(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+                                @RequestParam(required = false) Instant from,
+                                @RequestParam(required = false) Instant to,
+                                @RequestParam(required = false) String outcome,
+                                @RequestParam(defaultValue = "0") int page,
+                                @RequestParam(defaultValue = "20") int size) {
+        caller.require(Scope.KEYS_READ);
+        Paging paging = Paging.of(page, size);
+        FindApiKeyUsage query = new FindApiKeyUsage(caller.organizationId(), id, from, to, outcome(outcome),
+                paging.page(), paging.size());
+        return requireKey(caller, id).then(Mono.defer(() -> queries.query(query, UsagePage.class)));
+    }
+
+    @GetMapping(produces = MediaType.APPLICATION_NDJSON_VALUE)
+    public Flux<UsageEntry> export(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+                                   @RequestParam(required = false) Instant from,
+                                   @RequestParam(required = false) Instant to,
+                                   @RequestParam(required = false) String outcome) {
+        caller.require(Scope.KEYS_READ);
+        UsageOutcome filter = outcome(outcome);
+        // An upper bound fixed at the start keeps pages stable while new attempts arrive.
+        Instant until = to != null ? to : Instant.now().plusSeconds(1);
+        return requireKey(caller, id).thenMany(Flux.range(0, Integer.MAX_VALUE)
+                .concatMap(page -> queries.query(new FindApiKeyUsage(caller.organizationId(), id, from, until,
+                        filter, page, EXPORT_PAGE), UsagePage.class), 1)
+                .takeUntil(page -> page.entries().size() < EXPORT_PAGE)
+                .concatMapIterable(UsagePage::entries));
+    }
+
+    @GetMapping("/daily")
+    public Mono<List<DailyUsage>> daily(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
+        caller.require(Scope.KEYS_READ);
+        return requireKey(caller, id).then(Mono.defer(() -> queries.query(
+                new FindDailyUsage(caller.organizationId(), id), ResponseTypes.multipleInstancesOf(DailyUsage.class))));
+    }
+
+    private Mono<ApiKeyView> requireKey(Caller caller, String id) {
+        return Mono.defer(() -> queries.query(new FindApiKey(caller.organizationId(), id), ApiKeyView.class))
+                .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("API key")));
+    }
+
+    private static UsageOutcome outcome(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return UsageOutcome.of(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.invalidField("outcome", "must be one of: allowed, denied");
+        }
+    }
+}

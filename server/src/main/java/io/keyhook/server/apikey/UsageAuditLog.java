@@ -1,0 +1,120 @@
+package io.keyhook.server.apikey;
+
+import io.keyhook.api.apikey.ApiKeyUsageRecorded;
+import io.keyhook.server.infra.KeyhookProperties;
+import org.axonframework.eventhandling.EventBus;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Appends usage events to the event store with group commit: one writer thread takes whatever
+ * attempts are waiting, appends them in one batch (one transaction), and only then releases every
+ * request of the batch. Under load a batch holds many attempts, so auditing every request costs one
+ * append per batch rather than one per request. A failed append fails every request of its batch.
+ */
+@Component
+public class UsageAuditLog implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(UsageAuditLog.class);
+    private static final int MAX_BATCH = 1_000;
+
+    private record Pending(EventMessage<ApiKeyUsageRecorded> event, MonoSink<Void> waiting) {
+    }
+
+    private final EventBus eventStore;
+    private final BlockingQueue<Pending> queue;
+    private volatile boolean running;
+    private Thread writer;
+
+    public UsageAuditLog(EventBus eventStore, KeyhookProperties properties) {
+        this.eventStore = eventStore;
+        this.queue = new ArrayBlockingQueue<>(properties.apiKeys().auditQueueCapacity());
+    }
+
+    /** Completes once the attempt is durably in the event store; fails if it could not be appended. */
+    public Mono<Void> record(ApiKeyUsageRecorded attempt) {
+        return Mono.create(waiting -> {
+            if (!running) {
+                waiting.error(new AuditUnavailableException("the audit log is not running", null));
+            } else if (!queue.offer(new Pending(GenericEventMessage.asEventMessage(attempt), waiting))) {
+                waiting.error(new AuditUnavailableException("the audit queue is full", null));
+            }
+        });
+    }
+
+    private void writeBatches() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                append(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void append(List<Pending> batch) {
+        try {
+            eventStore.publish(batch.stream().<EventMessage<?>>map(Pending::event).toList());
+        } catch (RuntimeException e) {
+            log.error("Could not append {} usage audit events; their requests are refused: {}", batch.size(),
+                    e.toString());
+            batch.forEach(pending -> pending.waiting().error(new AuditUnavailableException("append failed", e)));
+            return;
+        }
+        batch.forEach(pending -> pending.waiting().success());
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        writer = new Thread(this::writeBatches, "usage-audit-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        try {
+            writer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(pending -> pending.waiting().error(new AuditUnavailableException("shutting down", null)));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Starts before and stops after the web server, so no request waits on a stopped writer. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
+    }
+}
