@@ -7,11 +7,15 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The REST API as a client sees it, for tests. */
 public record Api(WebTestClient http) {
+
+    public static final String FORWARDED_FOR = "X-Forwarded-For";
+    private static final AtomicInteger ADDRESSES = new AtomicInteger();
 
     public record Session(String organizationId, String userId, String email, String token) {
         public String bearer() {
@@ -51,6 +55,50 @@ public record Api(WebTestClient http) {
 
     public WebTestClient.ResponseSpec delete(Session session, String path) {
         return http.delete().uri(path).header(HttpHeaders.AUTHORIZATION, session.bearer()).exchange();
+    }
+
+    public JsonNode issueKey(Session session, Map<String, ?> request) {
+        JsonNode body = post(session, "/api/v1/api-keys", request)
+                .expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(body).isNotNull();
+        return body;
+    }
+
+    public KeyClient withKey(String key) {
+        return new KeyClient(http, key, nextClientAddress());
+    }
+
+    /** A client address of its own, so one test's failed attempts never lock out another's. */
+    public static String nextClientAddress() {
+        int n = ADDRESSES.incrementAndGet();
+        return "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255);
+    }
+
+    /** Requests made with an API key (in {@code X-API-Key}) from one client address. */
+    public record KeyClient(WebTestClient http, String key, String clientAddress) {
+
+        public KeyClient from(String address) {
+            return new KeyClient(http, key, address);
+        }
+
+        public WebTestClient.ResponseSpec get(String path) {
+            return http.get().uri(path).header("X-API-Key", key).header(FORWARDED_FOR, clientAddress).exchange();
+        }
+
+        public WebTestClient.ResponseSpec getAsBearer(String path) {
+            return http.get().uri(path).header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                    .header(FORWARDED_FOR, clientAddress).exchange();
+        }
+
+        public WebTestClient.ResponseSpec post(String path, Object body) {
+            return http.post().uri(path).header("X-API-Key", key).header(FORWARDED_FOR, clientAddress)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+        }
+
+        public WebTestClient.ResponseSpec delete(String path) {
+            return http.delete().uri(path).header("X-API-Key", key).header(FORWARDED_FOR, clientAddress).exchange();
+        }
     }
 
     public JsonNode createItem(Session session, String name, int quantity, int threshold) {

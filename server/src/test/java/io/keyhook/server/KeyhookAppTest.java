@@ -16,7 +16,8 @@ import java.time.Duration;
  * so each test makes its own organizations.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "keyhook.data-dir=" + KeyhookAppTest.DATA_DIR)
+        properties = {"keyhook.data-dir=" + KeyhookAppTest.DATA_DIR,
+                "keyhook.api-keys.client-ip-header=" + Api.FORWARDED_FOR})
 public abstract class KeyhookAppTest {
 
     static final String DATA_DIR = "target/app-test-data";
