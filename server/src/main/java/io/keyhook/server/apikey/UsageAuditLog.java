@@ -7,6 +7,7 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -38,9 +39,14 @@ public class UsageAuditLog implements SmartLifecycle {
     private volatile boolean running;
     private Thread writer;
 
+    @Autowired
     public UsageAuditLog(EventBus eventStore, KeyhookProperties properties) {
+        this(eventStore, properties.apiKeys().auditQueueCapacity());
+    }
+
+    UsageAuditLog(EventBus eventStore, int queueCapacity) {
         this.eventStore = eventStore;
-        this.queue = new ArrayBlockingQueue<>(properties.apiKeys().auditQueueCapacity());
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
     }
 
     /** Completes once the attempt is durably in the event store; fails if it could not be appended. */
@@ -97,6 +103,9 @@ public class UsageAuditLog implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        if (writer == null) {
+            return;
+        }
         try {
             writer.join(5_000);
         } catch (InterruptedException e) {

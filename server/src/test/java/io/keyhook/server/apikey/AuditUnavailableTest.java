@@ -1,0 +1,54 @@
+package io.keyhook.server.apikey;
+
+import io.keyhook.server.Api;
+import io.keyhook.server.Api.Session;
+import io.keyhook.server.KeyhookApplication;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * When the event store cannot take an attempt's audit event, the request is refused with 503 and
+ * not served. An application of its own, because its event store is taken away for a moment.
+ */
+class AuditUnavailableTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void anAttemptThatCannotBeAuditedIsNotServed() {
+        System.setProperty("axoniq.update-checker.disabled", "true");
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(KeyhookApplication.class)
+                .run("--keyhook.data-dir=" + dataDir, "--server.port=0")) {
+            int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+            Api api = new Api(WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                    .responseTimeout(Duration.ofSeconds(30)).build());
+            Session admin = api.signup("Acme");
+            Api.KeyClient client = api.withKey(api.issueKey(admin, Map.of("name", "writer",
+                    "scopes", List.of("items:read", "items:write"))).get("key").asText());
+            JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
+
+            jdbc.execute("ALTER TABLE DomainEventEntry RENAME TO DomainEventEntryAway");
+            try {
+                client.post("/api/v1/items", Map.of("name", "Unaudited", "quantity", 1))
+                        .expectStatus().isEqualTo(503)
+                        .expectBody().jsonPath("$.type").isEqualTo("urn:keyhook:problem:audit-unavailable");
+            } finally {
+                jdbc.execute("ALTER TABLE DomainEventEntryAway RENAME TO DomainEventEntry");
+            }
+
+            client.get("/api/v1/items").expectStatus().isOk().expectBody().jsonPath("$.total").isEqualTo(0);
+            client.post("/api/v1/items", Map.of("name", "Audited", "quantity", 1)).expectStatus().isCreated();
+        }
+    }
+}
