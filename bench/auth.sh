@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# What API-key authentication costs: GET /api/v1/items with a key (format and checksum, cache lookup,
+# revocation/expiry/allowlist checks, rate limit, scope, and an audit event durably appended to the
+# event store before the request is served) against the same listing served with none of that, by
+# the `bench` profile, in one run on one server. Prints requests/s and p99 of both and the ratio.
+#
+#   bench/auth.sh                          # 3 rounds of 15 s each, 32 connections
+#   ROUNDS=5 DURATION=30s CONNECTIONS=64 bench/auth.sh
+#
+# Needs wrk (Debian: apt-get install wrk) and a JDK; builds server/target/keyhook.jar if missing.
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+PORT=${PORT:-18080}
+BASE="http://127.0.0.1:$PORT"
+
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+[ -f server/target/keyhook.jar ] || ./mvnw -B -q package -DskipTests
+
+DATA=$(mktemp -d)
+java -Xms512m -Xmx1g -jar server/target/keyhook.jar --spring.profiles.active=bench \
+    --server.address=127.0.0.1 --server.port="$PORT" --keyhook.data-dir="$DATA" >"$DATA/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+for _ in $(seq 1 120); do
+    curl -sf "$BASE/actuator/health" >/dev/null && break
+    kill -0 $SERVER 2>/dev/null || { cat "$DATA/server.log" >&2; exit 1; }
+    sleep 0.5
+done
+
+json() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
+SIGNUP=$(curl -sf "$BASE/api/v1/auth/signup" -H 'Content-Type: application/json' \
+    -d '{"organization":"Bench","email":"bench@example.com","password":"bench password"}')
+TOKEN=$(echo "$SIGNUP" | json '["token"]')
+ORG=$(echo "$SIGNUP" | json '["organizationId"]')
+for i in $(seq 1 20); do
+    curl -sf "$BASE/api/v1/items" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+        -d "{\"name\":\"Item $i\",\"sku\":\"SKU-$i\",\"quantity\":$((i * 10)),\"lowStockThreshold\":5}" >/dev/null
+done
+ISSUED=$(curl -sf "$BASE/api/v1/api-keys" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"name":"bench","scopes":["items:read"],"rateLimitPerMinute":1000000}')
+KEY=$(echo "$ISSUED" | json '["key"]')
+KEY_ID=$(echo "$ISSUED" | json '["id"]')
+
+audited() {
+    curl -sf "$BASE/api/v1/api-keys/$KEY_ID/usage?size=1" -H "Authorization: Bearer $TOKEN" | json '["total"]'
+}
+# Waits until the usage projection has caught up, so its work does not spill into the next run.
+settle() {
+    local last=-1 now
+    while now=$(audited); [ "$now" != "$last" ]; do last=$now; sleep 1; done
+}
+run() { # name url [header]
+    local out
+    if [ -n "${3:-}" ]; then
+        out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$3" "$2")
+    else
+        out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$2")
+    fi
+    local rps p99 requests errors
+    rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
+    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+    requests=$(echo "$out" | awk '/requests in/ {print $1}')
+    errors=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+    echo "$1 $rps $p99 $requests ${errors:-0}"
+}
+
+echo "warming up..."
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "$BASE/bench/items?organizationId=$ORG" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -H "X-API-Key: $KEY" "$BASE/api/v1/items" >/dev/null
+settle
+
+printf '%-6s %-10s %12s %10s %12s\n' round variant "requests/s" p99 non-2xx
+RESULTS=()
+for round in $(seq 1 "$ROUNDS"); do
+    before=$(audited)
+    read -r _ b_rps b_p99 _ b_err < <(run baseline "$BASE/bench/items?organizationId=$ORG")
+    read -r _ a_rps a_p99 a_requests a_err < <(run keyed "$BASE/api/v1/items" "X-API-Key: $KEY")
+    settle
+    after=$(audited)
+    printf '%-6s %-10s %12s %10s %12s\n' "$round" "no auth" "$b_rps" "$b_p99" "$b_err"
+    printf '%-6s %-10s %12s %10s %12s   (%s requests, %s audit events)\n' "$round" "API key" "$a_rps" "$a_p99" \
+        "$a_err" "$a_requests" "$((after - before))"
+    RESULTS+=("$a_rps $b_rps")
+done
+
+printf '%s\n' "${RESULTS[@]}" | python3 -c '
+import sys, statistics
+pairs = [tuple(map(float, line.split())) for line in sys.stdin if line.strip()]
+ratios = [a / b for a, b in pairs]
+print("ratio API key / no auth, per round: " + ", ".join(f"{r:.3f}" for r in ratios))
+print(f"median ratio: {statistics.median(ratios):.3f}  (goal >= 0.85)")
+'
