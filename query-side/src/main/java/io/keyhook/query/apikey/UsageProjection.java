@@ -13,6 +13,7 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.queryhandling.QueryHandler;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.FindAndReplaceOptions;
@@ -76,15 +77,24 @@ public class UsageProjection {
 
     private void write(UsageBatch batch) {
         if (!batch.entries.isEmpty()) {
-            var bulk = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, UsageDocument.class);
-            batch.entries.forEach(entry -> bulk.replaceOne(Query.query(Criteria.where("_id").is(entry.id())), entry,
-                    FindAndReplaceOptions.options().upsert()));
-            await(bulk.execute());
+            insertOrReplace(batch.entries);
         }
         batch.daily.forEach(this::count);
         batch.lastUse.forEach((keyId, use) -> await(mongo.upsert(Query.query(Criteria.where("_id").is(keyId)),
                 new Update().setOnInsert("organizationId", use.organizationId()).max("lastUsedAt", use.at()),
                 LastUseDocument.class)));
+    }
+
+    /** A plain insert is the cheap common case; entries seen before (a redelivered batch) are upserted instead. */
+    private void insertOrReplace(List<UsageDocument> entries) {
+        try {
+            await(mongo.insert(entries, UsageDocument.class).then());
+        } catch (DuplicateKeyException seenBefore) {
+            var bulk = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, UsageDocument.class);
+            entries.forEach(entry -> bulk.replaceOne(Query.query(Criteria.where("_id").is(entry.id())), entry,
+                    FindAndReplaceOptions.options().upsert()));
+            await(bulk.execute());
+        }
     }
 
     private void count(UsageBatch.DayOfKey dayOfKey, List<UsageBatch.Counted> attempts) {

@@ -7,7 +7,11 @@ import io.keyhook.server.Api;
 import io.keyhook.server.Api.KeyClient;
 import io.keyhook.server.Api.Session;
 import io.keyhook.server.KeyhookAppTest;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,6 +38,12 @@ class UsageAuditTest extends KeyhookAppTest {
 
     @Autowired
     private ReactiveMongoTemplate mongo;
+
+    @Autowired
+    private EventProcessingConfiguration processing;
+
+    @Autowired
+    private TokenStore tokenStore;
 
     @Test
     void allowedAndDeniedAttemptsAreAuditedWithTheirDetails() {
@@ -141,6 +151,39 @@ class UsageAuditTest extends KeyhookAppTest {
         assertThat(daily(admin, id)).isEqualTo(dailyBefore);
         assertThat(api.get(admin, "/api/v1/api-keys/" + id).expectBody(String.class).returnResult().getResponseBody())
                 .isEqualTo(keyBefore);
+    }
+
+    @Test
+    void attemptsDeliveredAgainAreNotCountedTwice() {
+        Session admin = api.signup("Acme");
+        JsonNode issued = api.issueKey(admin, Map.of("name", "redelivered", "scopes", List.of("items:read")));
+        String id = issued.get("id").asText();
+        long before = eventStore.createHeadToken().position().orElseThrow();
+        KeyClient client = api.withKey(issued.get("key").asText());
+        for (int i = 0; i < 3; i++) {
+            client.get(ITEMS).expectStatus().isOk();
+        }
+        awaitTrail(admin, id, 3);
+        long head = eventStore.createHeadToken().position().orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> usagePosition() >= head);
+        String trailBefore = export(admin, id);
+        String dailyBefore = daily(admin, id);
+
+        TrackingEventProcessor usage = processing.eventProcessor("api-key-usage", TrackingEventProcessor.class)
+                .orElseThrow();
+        usage.shutDown();
+        tokenStore.storeToken(GapAwareTrackingToken.newInstance(before, java.util.Set.of()), "api-key-usage", 0);
+        usage.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> usagePosition() >= head);
+
+        assertThat(export(admin, id)).isEqualTo(trailBefore);
+        assertThat(daily(admin, id)).isEqualTo(dailyBefore).contains("\"allowed\":3");
+    }
+
+    private long usagePosition() {
+        return processing.eventProcessor("api-key-usage", TrackingEventProcessor.class).orElseThrow()
+                .processingStatus().values().stream()
+                .mapToLong(status -> status.getCurrentPosition().orElse(-1)).min().orElse(-1);
     }
 
     @Test
