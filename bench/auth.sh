@@ -69,9 +69,11 @@ run() { # name url [header]
     echo "$1 $rps $p99 $requests ${errors:-0}"
 }
 
-echo "warming up..."
-wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "$BASE/bench/items?organizationId=$ORG" >/dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -H "X-API-Key: $KEY" "$BASE/api/v1/items" >/dev/null
+echo "warming up (JIT) ..."
+for _ in 1 2 3; do
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d10s "$BASE/bench/items?organizationId=$ORG" >/dev/null
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -H "X-API-Key: $KEY" "$BASE/api/v1/items" >/dev/null
+done
 settle
 
 printf '%-6s %-10s %12s %10s %12s\n' round variant "requests/s" p99 non-2xx

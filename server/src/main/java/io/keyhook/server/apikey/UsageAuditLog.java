@@ -81,8 +81,12 @@ public class UsageAuditLog implements SmartLifecycle {
     }
 
     private void append(List<Pending> batch) {
+        long started = System.nanoTime();
         try {
             eventStore.publish(batch.stream().<EventMessage<?>>map(Pending::event).toList());
+            if (log.isDebugEnabled()) {
+                log.debug("Appended {} usage events in {} µs", batch.size(), (System.nanoTime() - started) / 1_000);
+            }
         } catch (RuntimeException e) {
             log.error("Could not append {} usage audit events; their requests are refused: {}", batch.size(),
                     e.toString());
