@@ -10,4 +10,6 @@ public record FindProjectedVersion(String aggregateId) {
     public static final String ACCOUNTS = "accounts.projected-version";
     public static final String ITEMS = "items.projected-version";
     public static final String API_KEYS = "api-keys.projected-version";
+    public static final String WEBHOOKS = "webhook-subscriptions.projected-version";
+    public static final String DELIVERIES = "deliveries.projected-version";
 }

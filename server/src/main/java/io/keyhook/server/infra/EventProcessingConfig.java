@@ -2,9 +2,14 @@ package io.keyhook.server.infra;
 
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import io.keyhook.webhook.circuit.CircuitBreaker;
+import io.keyhook.webhook.dispatch.WebhookDispatcher;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.messaging.StreamableMessageSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Configuration;
+
+import java.util.List;
 
 /**
  * A handler that fails must stop its processor and be retried, never be logged and skipped: a
@@ -12,6 +17,8 @@ import org.springframework.context.annotation.Configuration;
  * <p>Processors take up to {@value #BATCH_SIZE} available events at a time. Most events in the store
  * are usage audits that most processors ignore; with batches of one, each ignored event would cost
  * every processor a token write. A batch only takes what is already there, so it adds no latency.
+ * <p>The webhook dispatcher and circuit breaker start at the head of the stream: history that
+ * predates them is never sent to today's subscriptions.
  */
 @Configuration
 public class EventProcessingConfig {
@@ -23,5 +30,10 @@ public class EventProcessingConfig {
         processing.registerDefaultListenerInvocationErrorHandler(configuration -> PropagatingErrorHandler.instance());
         processing.registerTrackingEventProcessorConfiguration(configuration ->
                 TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(BATCH_SIZE));
+        for (String group : List.of(WebhookDispatcher.GROUP, CircuitBreaker.GROUP)) {
+            processing.registerTrackingEventProcessorConfiguration(group, configuration ->
+                    TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(BATCH_SIZE)
+                            .andInitialTrackingToken(StreamableMessageSource::createHeadToken));
+        }
     }
 }

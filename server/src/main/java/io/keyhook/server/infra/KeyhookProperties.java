@@ -14,7 +14,8 @@ import java.time.Duration;
 public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
                                 @DefaultValue Auth auth,
                                 @DefaultValue Api api,
-                                @DefaultValue ApiKeys apiKeys) {
+                                @DefaultValue ApiKeys apiKeys,
+                                @DefaultValue Webhooks webhooks) {
 
     /**
      * @param tokenTtl      how long a login token stays valid
@@ -55,6 +56,39 @@ public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
                           @DefaultValue("30") int writePerMinute,
                           @DefaultValue("10") int failedAuthPerMinute,
                           @DefaultValue("20000") int auditQueueCapacity) {
+    }
+
+    /**
+     * @param retry                how failed attempts are retried
+     * @param allowPrivateTargets  allow loopback, private and metadata addresses as targets (tests, local development)
+     * @param connectTimeout       connecting to a receiver
+     * @param timeout              a whole attempt, response included
+     * @param disableAfterFailures failed deliveries in a row that disable a subscription
+     * @param secretGracePeriod    how long a rotated-out signing secret keeps signing beside the new one
+     * @param encryptionKey        base64 of the 32-byte AES key for signing secrets; default: generated into
+     *                             {@code encryptionKeyFile}
+     * @param encryptionKeyFile    default {@code <data-dir>/webhook-secret-key}
+     */
+    public record Webhooks(@DefaultValue Retry retry,
+                           @DefaultValue("false") boolean allowPrivateTargets,
+                           @DefaultValue("5s") Duration connectTimeout,
+                           @DefaultValue("15s") Duration timeout,
+                           @DefaultValue("20") int disableAfterFailures,
+                           @DefaultValue("24h") Duration secretGracePeriod,
+                           String encryptionKey,
+                           Path encryptionKeyFile) {
+    }
+
+    public record Retry(@DefaultValue("3") int maxRetries,
+                        @DefaultValue("10s") Duration initialDelay,
+                        @DefaultValue("4") double multiplier,
+                        @DefaultValue("1h") Duration maxDelay,
+                        @DefaultValue("0.2") double jitter) {
+    }
+
+    public Path webhookKeyFile() {
+        return webhooks.encryptionKeyFile() != null ? webhooks.encryptionKeyFile()
+                : dataDir.resolve("webhook-secret-key");
     }
 
     public Path pepperFile() {

@@ -1,0 +1,4 @@
+package io.keyhook.api.delivery;
+
+public record FindDelivery(String organizationId, String deliveryId) {
+}

@@ -1,0 +1,4 @@
+package io.keyhook.api.webhook;
+
+public record FindWebhookSubscriptions(String organizationId, int page, int size) {
+}

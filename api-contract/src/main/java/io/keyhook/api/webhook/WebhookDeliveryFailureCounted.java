@@ -1,0 +1,4 @@
+package io.keyhook.api.webhook;
+
+public record WebhookDeliveryFailureCounted(String subscriptionId, String organizationId, String deliveryId, int consecutiveFailures) {
+}

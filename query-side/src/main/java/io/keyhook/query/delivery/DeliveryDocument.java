@@ -1,0 +1,45 @@
+package io.keyhook.query.delivery;
+
+import io.keyhook.api.delivery.AttemptView;
+import io.keyhook.api.delivery.DeliveryStatus;
+import io.keyhook.api.delivery.DeliveryView;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One delivery on its subscription's timeline, with every attempt. */
+@Document("deliveries")
+public record DeliveryDocument(@Id String id, String subscriptionId, String organizationId, String eventId,
+                               String eventType, String payload, DeliveryStatus status, Instant createdAt,
+                               Instant updatedAt, Instant nextAttemptAt, String failureReason,
+                               List<AttemptView> attempts, long version) {
+
+    DeliveryDocument withAttempt(AttemptView attempt) {
+        if (attempts.stream().anyMatch(existing -> existing.number() == attempt.number())) {
+            return this;
+        }
+        List<AttemptView> all = new ArrayList<>(attempts);
+        all.add(attempt);
+        DeliveryStatus next = attempt.succeeded() ? DeliveryStatus.SUCCEEDED : DeliveryStatus.RETRYING;
+        return new DeliveryDocument(id, subscriptionId, organizationId, eventId, eventType, payload, next, createdAt,
+                updatedAt, null, failureReason, all, version);
+    }
+
+    DeliveryDocument withStatus(DeliveryStatus status, Instant nextAttemptAt, String failureReason) {
+        return new DeliveryDocument(id, subscriptionId, organizationId, eventId, eventType, payload, status, createdAt,
+                updatedAt, nextAttemptAt, failureReason, attempts, version);
+    }
+
+    DeliveryDocument at(long version, Instant updatedAt) {
+        return new DeliveryDocument(id, subscriptionId, organizationId, eventId, eventType, payload, status, createdAt,
+                updatedAt, nextAttemptAt, failureReason, attempts, version);
+    }
+
+    DeliveryView toView() {
+        return new DeliveryView(id, subscriptionId, organizationId, eventId, eventType, status, createdAt, updatedAt,
+                nextAttemptAt, failureReason, payload, attempts, version);
+    }
+}

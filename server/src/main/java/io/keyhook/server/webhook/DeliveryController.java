@@ -1,0 +1,56 @@
+package io.keyhook.server.webhook;
+
+import io.keyhook.api.apikey.Scope;
+import io.keyhook.api.delivery.DeliveryView;
+import io.keyhook.api.delivery.FindDelivery;
+import io.keyhook.api.delivery.RedeliverDelivery;
+import io.keyhook.server.security.Caller;
+import io.keyhook.server.web.ApiProblem;
+import io.keyhook.server.web.Commands;
+import org.axonframework.extensions.reactor.queryhandling.gateway.ReactorQueryGateway;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+import java.net.URI;
+import java.util.Map;
+
+/** One delivery with all its attempts, and redelivery of a failed one (same {@code webhook-id}). */
+@RestController
+@RequestMapping("/api/v1/deliveries")
+public class DeliveryController {
+
+    private final Commands commands;
+    private final ReactorQueryGateway queries;
+
+    public DeliveryController(Commands commands, ReactorQueryGateway queries) {
+        this.commands = commands;
+        this.queries = queries;
+    }
+
+    @GetMapping("/{id}")
+    public Mono<DeliveryView> get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
+        caller.require(Scope.WEBHOOKS_READ);
+        return find(caller, id);
+    }
+
+    @PostMapping("/{id}/redeliver")
+    public Mono<ResponseEntity<Map<String, String>>> redeliver(@AuthenticationPrincipal Caller caller,
+                                                               @PathVariable String id) {
+        caller.require(Scope.WEBHOOKS_WRITE);
+        return find(caller, id)
+                .flatMap(delivery -> commands.send(new RedeliverDelivery(id, caller.organizationId())))
+                .thenReturn(ResponseEntity.accepted().location(URI.create("/api/v1/deliveries/" + id))
+                        .body(Map.of("deliveryId", id)));
+    }
+
+    private Mono<DeliveryView> find(Caller caller, String id) {
+        return Mono.defer(() -> queries.query(new FindDelivery(caller.organizationId(), id), DeliveryView.class))
+                .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("delivery")));
+    }
+}

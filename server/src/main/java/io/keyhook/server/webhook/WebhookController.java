@@ -1,0 +1,278 @@
+package io.keyhook.server.webhook;
+
+import io.keyhook.api.apikey.Scope;
+import io.keyhook.api.common.FindProjectedVersion;
+import io.keyhook.api.delivery.DeliveryIds;
+import io.keyhook.api.delivery.DeliveryPage;
+import io.keyhook.api.delivery.DeliveryStatus;
+import io.keyhook.api.delivery.DeliveryView;
+import io.keyhook.api.delivery.FindDeliveries;
+import io.keyhook.api.delivery.ScheduleDelivery;
+import io.keyhook.api.delivery.WatchDeliveries;
+import io.keyhook.api.webhook.CreateWebhookSubscription;
+import io.keyhook.api.webhook.DeleteWebhookSubscription;
+import io.keyhook.api.webhook.FindWebhookSubscription;
+import io.keyhook.api.webhook.FindWebhookSubscriptions;
+import io.keyhook.api.webhook.RotateWebhookSecret;
+import io.keyhook.api.webhook.UpdateWebhookSubscription;
+import io.keyhook.api.webhook.WebhookEventTypes;
+import io.keyhook.api.webhook.WebhookSubscriptionPage;
+import io.keyhook.api.webhook.WebhookSubscriptionView;
+import io.keyhook.server.infra.KeyhookProperties;
+import io.keyhook.server.security.Caller;
+import io.keyhook.server.web.ApiProblem;
+import io.keyhook.server.web.Commands;
+import io.keyhook.server.web.Paging;
+import io.keyhook.server.web.ReadYourWrites;
+import io.keyhook.webhook.dispatch.WebhookPayloads;
+import io.keyhook.webhook.signing.SecretCipher;
+import io.keyhook.webhook.signing.WebhookSignature;
+import io.keyhook.webhook.target.TargetGuard;
+import io.keyhook.webhook.target.TargetRefusedException;
+import jakarta.validation.Valid;
+import org.axonframework.extensions.reactor.queryhandling.gateway.ReactorQueryGateway;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Webhook subscriptions of the caller's organization, their test sends, secret rotation and their
+ * delivery timeline (pages, or live as server-sent events).
+ */
+@RestController
+@RequestMapping("/api/v1/webhooks")
+public class WebhookController {
+
+    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
+    private final Commands commands;
+    private final ReactorQueryGateway queries;
+    private final ReadYourWrites readYourWrites;
+    private final SecretCipher cipher;
+    private final TargetGuard guard;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final Duration defaultGrace;
+
+    public WebhookController(Commands commands, ReactorQueryGateway queries, ReadYourWrites readYourWrites,
+                             SecretCipher cipher, TargetGuard guard, SecureRandom random, Clock clock,
+                             KeyhookProperties properties) {
+        this.commands = commands;
+        this.queries = queries;
+        this.readYourWrites = readYourWrites;
+        this.cipher = cipher;
+        this.guard = guard;
+        this.random = random;
+        this.clock = clock;
+        this.defaultGrace = properties.webhooks().secretGracePeriod();
+    }
+
+    @GetMapping("/event-types")
+    public List<WebhookEventTypes.EventType> eventTypes() {
+        return WebhookEventTypes.ALL;
+    }
+
+    @PostMapping
+    public Mono<ResponseEntity<SubscriptionWithSecret>> create(@AuthenticationPrincipal Caller caller,
+                                                               @Valid @RequestBody WebhookRequest request) {
+        caller.require(Scope.WEBHOOKS_WRITE);
+        requireKnown(request.eventTypes());
+        String secret = request.secret() == null ? WebhookSignature.newSecret(random) : requireValidSecret(request.secret());
+        String id = UUID.randomUUID().toString();
+        return checkedUrl(request.url())
+                .flatMap(url -> commands.send(new CreateWebhookSubscription(id, caller.organizationId(), url,
+                        request.eventTypes(), request.description(), cipher.encrypt(secret, id), caller.userId())))
+                .then(readAfterWrite(caller, id, 0))
+                .map(view -> ResponseEntity.created(URI.create("/api/v1/webhooks/" + id))
+                        .cacheControl(CacheControl.noStore())
+                        .body(new SubscriptionWithSecret(secret, view, warnings(request.url()))));
+    }
+
+    @GetMapping
+    public Mono<WebhookSubscriptionPage> list(@AuthenticationPrincipal Caller caller,
+                                              @RequestParam(defaultValue = "0") int page,
+                                              @RequestParam(defaultValue = "20") int size) {
+        caller.require(Scope.WEBHOOKS_READ);
+        Paging paging = Paging.of(page, size);
+        return Mono.defer(() -> queries.query(new FindWebhookSubscriptions(caller.organizationId(), paging.page(),
+                paging.size()), WebhookSubscriptionPage.class));
+    }
+
+    @GetMapping("/{id}")
+    public Mono<WebhookSubscriptionView> get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
+        caller.require(Scope.WEBHOOKS_READ);
+        return find(caller, id);
+    }
+
+    @PutMapping("/{id}")
+    public Mono<ResponseEntity<Object>> replace(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+                                                @Valid @RequestBody WebhookRequest request) {
+        caller.require(Scope.WEBHOOKS_WRITE);
+        requireKnown(request.eventTypes());
+        boolean active = request.active() == null || request.active();
+        return checkedUrl(request.url())
+                .flatMap(url -> commands.<Long>send(new UpdateWebhookSubscription(id, caller.organizationId(), url,
+                        request.eventTypes(), request.description(), active)))
+                .flatMap(version -> readAfterWrite(caller, id, version))
+                .map(view -> {
+                    List<String> warnings = warnings(request.url());
+                    Object body = warnings.isEmpty() ? view : Map.of("subscription", view, "warnings", warnings);
+                    return ResponseEntity.ok(body);
+                });
+    }
+
+    @DeleteMapping("/{id}")
+    public Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
+        caller.require(Scope.WEBHOOKS_WRITE);
+        return commands.<Long>send(new DeleteWebhookSubscription(id, caller.organizationId()))
+                .flatMap(version -> readYourWrites.await(FindProjectedVersion.WEBHOOKS, id, version))
+                .then(Mono.just(ResponseEntity.status(HttpStatus.NO_CONTENT).<Void>build()));
+    }
+
+    @PostMapping("/{id}/rotate-secret")
+    public Mono<SubscriptionWithSecret> rotateSecret(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+                                                     @Valid @RequestBody(required = false) RotateSecretRequest request) {
+        caller.require(Scope.WEBHOOKS_WRITE);
+        String secret = request == null || request.secret() == null ? WebhookSignature.newSecret(random)
+                : requireValidSecret(request.secret());
+        Duration grace = request == null || request.gracePeriodSeconds() == null ? defaultGrace
+                : Duration.ofSeconds(request.gracePeriodSeconds());
+        return commands.<Long>send(new RotateWebhookSecret(id, caller.organizationId(), cipher.encrypt(secret, id), grace))
+                .flatMap(version -> readAfterWrite(caller, id, version))
+                .map(view -> new SubscriptionWithSecret(secret, view, List.of()));
+    }
+
+    @PostMapping("/{id}/test")
+    public Mono<ResponseEntity<Map<String, String>>> test(@AuthenticationPrincipal Caller caller,
+                                                          @PathVariable String id) {
+        caller.require(Scope.WEBHOOKS_WRITE);
+        return find(caller, id).flatMap(subscription -> {
+            if (!subscription.active()) {
+                return Mono.error(ApiProblem.of(HttpStatus.CONFLICT, "subscription-disabled", "Subscription disabled",
+                        "the subscription is disabled; enable it before sending a test"));
+            }
+            String eventId = UUID.randomUUID().toString();
+            String deliveryId = DeliveryIds.of(eventId, id);
+            String body = WebhookPayloads.body(eventId, WebhookEventTypes.WEBHOOK_TEST, clock.instant(),
+                    caller.organizationId(), Map.of("message", "This is a test webhook from Keyhook.",
+                            "subscriptionId", id));
+            return commands.send(new ScheduleDelivery(deliveryId, id, caller.organizationId(), eventId,
+                            WebhookEventTypes.WEBHOOK_TEST, body, clock.instant()))
+                    .then(readYourWrites.await(FindProjectedVersion.DELIVERIES, deliveryId, 0))
+                    .thenReturn(ResponseEntity.accepted().location(URI.create("/api/v1/deliveries/" + deliveryId))
+                            .body(Map.of("deliveryId", deliveryId)));
+        });
+    }
+
+    @GetMapping("/{id}/deliveries")
+    public Mono<DeliveryPage> deliveries(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+                                         @RequestParam(required = false) String status,
+                                         @RequestParam(defaultValue = "0") int page,
+                                         @RequestParam(defaultValue = "20") int size) {
+        caller.require(Scope.WEBHOOKS_READ);
+        Paging paging = Paging.of(page, size);
+        DeliveryStatus filter = status(status);
+        return find(caller, id).then(Mono.defer(() -> queries.query(new FindDeliveries(caller.organizationId(), id,
+                filter, paging.page(), paging.size()), DeliveryPage.class)));
+    }
+
+    /** The timeline live: the latest deliveries first (oldest of them first), then every change as it happens. */
+    @GetMapping(path = "/{id}/deliveries/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public Flux<ServerSentEvent<DeliveryView>> stream(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
+        caller.require(Scope.WEBHOOKS_READ);
+        Flux<ServerSentEvent<DeliveryView>> deliveries = queries.subscriptionQuery(
+                        new WatchDeliveries(caller.organizationId(), id),
+                        ResponseTypes.multipleInstancesOf(DeliveryView.class), ResponseTypes.instanceOf(DeliveryView.class))
+                .flatMapMany(result -> result.initialResult()
+                        .flatMapMany(latest -> Flux.fromIterable(oldestFirst(latest)))
+                        .concatWith(result.updates())
+                        .doFinally(signal -> result.close()))
+                .map(view -> ServerSentEvent.builder(view).id(view.id() + ":" + view.version()).event("delivery").build());
+        Flux<ServerSentEvent<DeliveryView>> heartbeat = Flux.interval(HEARTBEAT)
+                .map(tick -> ServerSentEvent.<DeliveryView>builder().comment("keep-alive").build());
+        return find(caller, id).thenMany(Flux.merge(deliveries, heartbeat));
+    }
+
+    private static List<DeliveryView> oldestFirst(List<DeliveryView> newestFirst) {
+        List<DeliveryView> ordered = new java.util.ArrayList<>(newestFirst);
+        java.util.Collections.reverse(ordered);
+        return ordered;
+    }
+
+    private Mono<String> checkedUrl(String url) {
+        return Mono.fromCallable(() -> {
+                    guard.check(url);
+                    return url.strip();
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(TargetRefusedException.class, refused -> ApiProblem.invalidField("url", refused.getMessage()));
+    }
+
+    private static List<String> warnings(String url) {
+        return url.strip().toLowerCase(Locale.ROOT).startsWith("http:")
+                ? List.of("the url uses plain http: payloads and signatures travel unencrypted; prefer https")
+                : List.of();
+    }
+
+    private static void requireKnown(Set<String> eventTypes) {
+        for (String type : eventTypes) {
+            if (!WebhookEventTypes.isKnown(type)) {
+                throw ApiProblem.invalidField("eventTypes", "unknown event type '" + type + "'; see GET /api/v1/webhooks/event-types");
+            }
+        }
+    }
+
+    private static String requireValidSecret(String secret) {
+        if (!WebhookSignature.isValidSecret(secret)) {
+            throw ApiProblem.invalidField("secret", "must be whsec_ followed by the base64 of at least 24 bytes");
+        }
+        return secret;
+    }
+
+    private static DeliveryStatus status(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return DeliveryStatus.of(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.invalidField("status", e.getMessage());
+        }
+    }
+
+    private Mono<WebhookSubscriptionView> readAfterWrite(Caller caller, String id, long version) {
+        return readYourWrites.await(FindProjectedVersion.WEBHOOKS, id, version).then(find(caller, id));
+    }
+
+    private Mono<WebhookSubscriptionView> find(Caller caller, String id) {
+        return Mono.defer(() -> queries.query(new FindWebhookSubscription(caller.organizationId(), id),
+                        WebhookSubscriptionView.class))
+                .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("webhook subscription")));
+    }
+}

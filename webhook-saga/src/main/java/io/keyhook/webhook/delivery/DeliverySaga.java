@@ -1,0 +1,223 @@
+package io.keyhook.webhook.delivery;
+
+import io.keyhook.api.delivery.DeliveryAttempted;
+import io.keyhook.api.delivery.DeliveryFailed;
+import io.keyhook.api.delivery.DeliveryRedeliveryRequested;
+import io.keyhook.api.delivery.DeliveryScheduled;
+import io.keyhook.api.delivery.DeliverySucceeded;
+import io.keyhook.api.delivery.FailDelivery;
+import io.keyhook.api.delivery.RecordDeliveryAttempt;
+import io.keyhook.api.delivery.ScheduleDeliveryRetry;
+import io.keyhook.api.webhook.DisableWebhookSubscription;
+import io.keyhook.api.webhook.WebhookSubscriptionDeleted;
+import io.keyhook.api.webhook.WebhookSubscriptionDisabled;
+import io.keyhook.webhook.WebhookSettings;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.modelling.saga.EndSaga;
+import org.axonframework.modelling.saga.SagaEventHandler;
+import org.axonframework.modelling.saga.SagaLifecycle;
+import org.axonframework.modelling.saga.StartSaga;
+import org.axonframework.spring.stereotype.Saga;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Drives one delivery: every attempt is a persisted deadline (the first one due at once), so a
+ * restart neither loses nor repeats one. The attempt itself runs on the reactive HTTP client, off
+ * this thread, and reports back with a command; a watchdog deadline turns an attempt whose outcome
+ * never arrived (the server stopped during it) into a failed one. After a failure the next attempt
+ * is scheduled with backoff and jitter, or the delivery fails; a {@code 410 Gone} disables the
+ * subscription. A disabled or deleted subscription ends its deliveries.
+ */
+@Saga
+public class DeliverySaga {
+
+    public static final String ATTEMPT_DUE = "webhook-attempt-due";
+    public static final String ATTEMPT_WATCHDOG = "webhook-attempt-watchdog";
+    private static final Logger log = LoggerFactory.getLogger(DeliverySaga.class);
+
+    private String deliveryId;
+    private String subscriptionId;
+    private String organizationId;
+    private String eventType;
+    private String body;
+    private int attempt;
+    private int firstAttemptOfSeries;
+
+    @Autowired
+    private transient DeadlineManager deadlines;
+    @Autowired
+    private transient CommandGateway commands;
+    @Autowired
+    private transient WebhookAttempts attempts;
+    @Autowired
+    private transient RetryPolicy retries;
+    @Autowired
+    private transient Clock clock;
+    @Autowired
+    private transient WebhookSettings settings;
+
+    @StartSaga
+    @SagaEventHandler(associationProperty = "deliveryId")
+    public void on(DeliveryScheduled event) {
+        start(event.deliveryId(), event.subscriptionId(), event.organizationId(), event.eventType(), event.body(), 1);
+    }
+
+    @StartSaga
+    @SagaEventHandler(associationProperty = "deliveryId")
+    public void on(DeliveryRedeliveryRequested event) {
+        start(event.deliveryId(), event.subscriptionId(), event.organizationId(), event.eventType(), event.body(),
+                event.firstAttempt());
+    }
+
+    private void start(String deliveryId, String subscriptionId, String organizationId, String eventType, String body,
+                       int firstAttempt) {
+        this.deliveryId = deliveryId;
+        this.subscriptionId = subscriptionId;
+        this.organizationId = organizationId;
+        this.eventType = eventType;
+        this.body = body;
+        this.attempt = firstAttempt;
+        this.firstAttemptOfSeries = firstAttempt;
+        SagaLifecycle.associateWith("subscriptionId", subscriptionId);
+        deadlines.schedule(Duration.ZERO, ATTEMPT_DUE, new AttemptDue(deliveryId, attempt));
+    }
+
+    @DeadlineHandler(deadlineName = ATTEMPT_DUE)
+    public void onAttemptDue(AttemptDue due) {
+        if (due.attempt() != attempt) {
+            return;
+        }
+        deadlines.schedule(settings.attemptWatchdog(), ATTEMPT_WATCHDOG, due);
+        attempts.start(new AttemptRequest(deliveryId, subscriptionId, organizationId, eventType, body, attempt));
+    }
+
+    @DeadlineHandler(deadlineName = ATTEMPT_WATCHDOG)
+    public void onAttemptLost(AttemptDue due) {
+        if (due.attempt() == attempt) {
+            send(new RecordDeliveryAttempt(deliveryId, attempt, clock.instant().minus(settings.attemptWatchdog()),
+                    settings.attemptWatchdog().toMillis(), null,
+                    "no outcome was recorded for this attempt (the server may have stopped during it)", null, null));
+        }
+    }
+
+    @SagaEventHandler(associationProperty = "deliveryId")
+    public void on(DeliveryAttempted event) {
+        if (event.attempt() != attempt || event.succeeded()) {
+            return;
+        }
+        deadlines.cancelAllWithinScope(ATTEMPT_WATCHDOG);
+        if (Integer.valueOf(410).equals(event.statusCode())) {
+            send(new DisableWebhookSubscription(subscriptionId, organizationId, "the receiver answered 410 Gone"));
+            send(new FailDelivery(deliveryId, "the receiver answered 410 Gone; the subscription is disabled"));
+            return;
+        }
+        int made = attempt - firstAttemptOfSeries + 1;
+        if (made > retries.maxRetries()) {
+            send(new FailDelivery(deliveryId, "gave up after " + made + " attempts"));
+            return;
+        }
+        Duration delay = retries.delayBefore(made, event.retryAfterSeconds());
+        attempt++;
+        deadlines.schedule(delay, ATTEMPT_DUE, new AttemptDue(deliveryId, attempt));
+        send(new ScheduleDeliveryRetry(deliveryId, attempt, clock.instant().plus(delay)));
+    }
+
+    @SagaEventHandler(associationProperty = "subscriptionId")
+    public void on(WebhookSubscriptionDisabled event) {
+        send(new FailDelivery(deliveryId, "the subscription was disabled: " + event.reason()));
+    }
+
+    @SagaEventHandler(associationProperty = "subscriptionId")
+    public void on(WebhookSubscriptionDeleted event) {
+        send(new FailDelivery(deliveryId, "the subscription was deleted"));
+    }
+
+    @EndSaga
+    @SagaEventHandler(associationProperty = "deliveryId")
+    public void on(DeliverySucceeded event) {
+        cancelDeadlines();
+    }
+
+    @EndSaga
+    @SagaEventHandler(associationProperty = "deliveryId")
+    public void on(DeliveryFailed event) {
+        cancelDeadlines();
+    }
+
+    private void cancelDeadlines() {
+        deadlines.cancelAllWithinScope(ATTEMPT_DUE);
+        deadlines.cancelAllWithinScope(ATTEMPT_WATCHDOG);
+    }
+
+    /** Every target handles a repeated command idempotently; a lost one is covered by the watchdog. */
+    private void send(Object command) {
+        commands.send(command).whenComplete((result, failure) -> {
+            if (failure != null) {
+                log.warn("Delivery {}: {} failed: {}", deliveryId, command.getClass().getSimpleName(), failure.toString());
+            }
+        });
+    }
+
+    public String getDeliveryId() {
+        return deliveryId;
+    }
+
+    public void setDeliveryId(String deliveryId) {
+        this.deliveryId = deliveryId;
+    }
+
+    public String getSubscriptionId() {
+        return subscriptionId;
+    }
+
+    public void setSubscriptionId(String subscriptionId) {
+        this.subscriptionId = subscriptionId;
+    }
+
+    public String getOrganizationId() {
+        return organizationId;
+    }
+
+    public void setOrganizationId(String organizationId) {
+        this.organizationId = organizationId;
+    }
+
+    public String getEventType() {
+        return eventType;
+    }
+
+    public void setEventType(String eventType) {
+        this.eventType = eventType;
+    }
+
+    public String getBody() {
+        return body;
+    }
+
+    public void setBody(String body) {
+        this.body = body;
+    }
+
+    public int getAttempt() {
+        return attempt;
+    }
+
+    public void setAttempt(int attempt) {
+        this.attempt = attempt;
+    }
+
+    public int getFirstAttemptOfSeries() {
+        return firstAttemptOfSeries;
+    }
+
+    public void setFirstAttemptOfSeries(int firstAttemptOfSeries) {
+        this.firstAttemptOfSeries = firstAttemptOfSeries;
+    }
+}
