@@ -17,7 +17,10 @@ import java.time.Duration;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"keyhook.data-dir=" + KeyhookAppTest.DATA_DIR,
-                "keyhook.api-keys.client-ip-header=" + Api.FORWARDED_FOR})
+                "keyhook.api-keys.client-ip-header=" + Api.FORWARDED_FOR,
+                "keyhook.webhooks.allow-private-targets=true",
+                "keyhook.webhooks.retry.initial-delay=1s",
+                "keyhook.webhooks.retry.multiplier=4"})
 public abstract class KeyhookAppTest {
 
     static final String DATA_DIR = "target/app-test-data";

@@ -4,10 +4,13 @@ import io.keyhook.api.apikey.Scope;
 import io.keyhook.api.delivery.DeliveryView;
 import io.keyhook.api.delivery.FindDelivery;
 import io.keyhook.api.delivery.RedeliverDelivery;
+import io.keyhook.api.webhook.FindWebhookSubscription;
+import io.keyhook.api.webhook.WebhookSubscriptionView;
 import io.keyhook.server.security.Caller;
 import io.keyhook.server.web.ApiProblem;
 import io.keyhook.server.web.Commands;
 import org.axonframework.extensions.reactor.queryhandling.gateway.ReactorQueryGateway;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,7 +47,14 @@ public class DeliveryController {
                                                                @PathVariable String id) {
         caller.require(Scope.WEBHOOKS_WRITE);
         return find(caller, id)
-                .flatMap(delivery -> commands.send(new RedeliverDelivery(id, caller.organizationId())))
+                .flatMap(delivery -> Mono.defer(() -> queries.query(new FindWebhookSubscription(caller.organizationId(),
+                        delivery.subscriptionId()), WebhookSubscriptionView.class)))
+                .switchIfEmpty(Mono.error(() -> ApiProblem.of(HttpStatus.CONFLICT, "subscription-deleted",
+                        "Subscription deleted", "the delivery's subscription was deleted")))
+                .flatMap(subscription -> subscription.active() ? Mono.just(subscription)
+                        : Mono.error(ApiProblem.of(HttpStatus.CONFLICT, "subscription-disabled", "Subscription disabled",
+                        "the subscription is disabled; enable it before redelivering")))
+                .flatMap(subscription -> commands.send(new RedeliverDelivery(id, caller.organizationId())))
                 .thenReturn(ResponseEntity.accepted().location(URI.create("/api/v1/deliveries/" + id))
                         .body(Map.of("deliveryId", id)));
     }

@@ -1,0 +1,64 @@
+package io.keyhook.server;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A webhook receiver on a local port, for tests: records every request and answers each path with
+ * the statuses it was told to, in order, then 200.
+ */
+public class Receiver implements AutoCloseable {
+
+    public record Received(Instant at, String path, HttpHeaders headers, String body) {
+        public String header(String name) {
+            return headers.get(name);
+        }
+    }
+
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, Queue<Integer>> scripts = new ConcurrentHashMap<>();
+    private final DisposableServer server;
+
+    public Receiver() {
+        server = HttpServer.create().host("127.0.0.1").port(0)
+                .handle((request, response) -> request.receive().aggregate().asString().defaultIfEmpty("")
+                        .flatMap(body -> {
+                            String path = request.uri();
+                            received.add(new Received(Instant.now(), path, request.requestHeaders().copy(), body));
+                            Queue<Integer> script = scripts.get(path);
+                            Integer status = script == null ? null : script.poll();
+                            return response.status(status == null ? 200 : status)
+                                    .sendString(Mono.just("received by the test receiver")).then();
+                        }))
+                .bindNow();
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.port() + path;
+    }
+
+    /** The next requests to this path are answered with these statuses, in order; after them, 200. */
+    public Receiver answer(String path, Integer... statuses) {
+        scripts.computeIfAbsent(path, p -> new ConcurrentLinkedQueue<>()).addAll(List.of(statuses));
+        return this;
+    }
+
+    public List<Received> at(String path) {
+        return received.stream().filter(request -> request.path().equals(path)).toList();
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow();
+    }
+}
