@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 
 import java.time.Instant;
 import java.util.List;
@@ -27,10 +28,12 @@ public class Receiver implements AutoCloseable {
 
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Queue<Integer>> scripts = new ConcurrentHashMap<>();
+    private final LoopResources loops = LoopResources.create("test-receiver", 1, true);
     private final DisposableServer server;
 
+    /** On event loops of its own: an application context that stops takes Reactor Netty's shared ones with it. */
     public Receiver() {
-        server = HttpServer.create().host("127.0.0.1").port(0)
+        server = HttpServer.create().runOn(loops).host("127.0.0.1").port(0)
                 .handle((request, response) -> request.receive().aggregate().asString().defaultIfEmpty("")
                         .flatMap(body -> {
                             String path = request.uri();
@@ -60,5 +63,6 @@ public class Receiver implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow();
+        loops.disposeLater().block();
     }
 }
