@@ -2,5 +2,6 @@ package io.keyhook.api.delivery;
 
 import java.time.Instant;
 
-public record AttemptView(int number, Instant at, long durationMs, Integer statusCode, String error, String responseBody, boolean succeeded) {
+/** {@code dueAt}: when the attempt was scheduled for; {@code at}: when it started. */
+public record AttemptView(int number, Instant dueAt, Instant at, long durationMs, Integer statusCode, String error, String responseBody, boolean succeeded) {
 }

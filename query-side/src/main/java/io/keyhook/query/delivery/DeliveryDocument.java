@@ -17,6 +17,11 @@ public record DeliveryDocument(@Id String id, String subscriptionId, String orga
                                Instant updatedAt, Instant nextAttemptAt, String failureReason,
                                List<AttemptView> attempts, long version) {
 
+    /** When the next attempt was due: the scheduled retry time, or (first attempt, redelivery) the time it was asked for. */
+    Instant dueAt() {
+        return nextAttemptAt != null ? nextAttemptAt : createdAt;
+    }
+
     DeliveryDocument withAttempt(AttemptView attempt) {
         if (attempts.stream().anyMatch(existing -> existing.number() == attempt.number())) {
             return this;

@@ -76,7 +76,7 @@ public class DeliveryTimelineProjection {
     @EventHandler
     void on(DeliveryAttempted event, @SequenceNumber long sequence, @Timestamp Instant at) {
         change(event.deliveryId(), sequence, at, delivery -> delivery.withAttempt(new AttemptView(event.attempt(),
-                event.startedAt(), event.durationMs(), event.statusCode(), event.error(), event.responseBody(),
+                delivery.dueAt(), event.startedAt(), event.durationMs(), event.statusCode(), event.error(), event.responseBody(),
                 event.succeeded())));
     }
 

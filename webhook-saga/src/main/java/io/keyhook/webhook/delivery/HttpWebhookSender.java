@@ -76,6 +76,8 @@ public class HttpWebhookSender implements WebhookAttempts {
                 .switchIfEmpty(Mono.error(() -> new TargetRefusedException("the subscription no longer exists")))
                 .flatMap(target -> attempt(request, target, startedAt))
                 .onErrorResume(failure -> Mono.just(new Outcome(null, describe(failure), null, null)))
+                // Recording appends to the event store: never on the HTTP client's event loop.
+                .publishOn(Schedulers.boundedElastic())
                 .flatMap(outcome -> record(request, startedAt, (System.nanoTime() - started) / 1_000_000, outcome))
                 .subscribe(null, failure -> log.warn("Delivery {} attempt {}: the outcome could not be recorded: {}",
                         request.deliveryId(), request.attempt(), failure.toString()));
