@@ -1,11 +1,11 @@
-import com.sun.net.httpserver.HttpServer;
 import io.netty.buffer.Unpooled;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,8 +40,8 @@ public class DeliveryBench {
         int n = Integer.parseInt(args[1]);
         int concurrency = Integer.parseInt(args[2]);
         int flaky = Integer.parseInt(args[3]);
-        HttpServer receiver = receiver();
-        String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        DisposableServer receiver = receiver();
+        String base = "http://127.0.0.1:" + receiver.port();
         String body = "{\"id\":\"" + "0".repeat(36) + "\",\"event\":\"item.created\",\"timestamp\":\"2026-03-01T10:15:30Z\","
                 + "\"organization_id\":\"" + "0".repeat(36) + "\",\"data\":{\"itemId\":\"" + "0".repeat(36)
                 + "\",\"name\":\"Item\",\"sku\":\"SKU-1\",\"quantity\":1,\"lowStockThreshold\":0,\"description\":null}}";
@@ -76,7 +76,7 @@ public class DeliveryBench {
         if (flaky > 0) {
             lateness(api, keyhook, token, flakyId, flaky, concurrency);
         }
-        receiver.stop(0);
+        receiver.disposeNow();
         System.exit(0);
     }
 
@@ -127,26 +127,24 @@ public class DeliveryBench {
                 .responseSingle((response, content) -> content.then(Mono.just(response.status().code())));
     }
 
-    static HttpServer receiver() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
-        server.setExecutor(Executors.newFixedThreadPool(16));
-        server.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            int status = 200;
-            if (exchange.getRequestURI().getPath().equals("/flaky")) {
-                String id = exchange.getRequestHeaders().getFirst("webhook-id");
-                status = flakyAttempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet() <= 2 ? 503 : 200;
-            } else if (exchange.getRequestURI().getPath().equals("/keyhook")) {
-                received.incrementAndGet();
-                lastReceivedNanos.set(System.nanoTime());
-            }
-            byte[] answer = "ok".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
-        });
-        server.start();
-        return server;
+    /** A Reactor Netty server on event loops of its own; answers at once, keeps connections alive. */
+    static DisposableServer receiver() {
+        return HttpServer.create().runOn(LoopResources.create("receiver", 2, true)).host("127.0.0.1").port(0)
+                .handle((request, response) -> request.receive().aggregate().asString().defaultIfEmpty("")
+                        .flatMap(body -> {
+                            String path = request.path();
+                            int status = 200;
+                            if (path.equals("flaky")) {
+                                String id = request.requestHeaders().get("webhook-id");
+                                status = flakyAttempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet() <= 2
+                                        ? 503 : 200;
+                            } else if (path.equals("keyhook")) {
+                                received.incrementAndGet();
+                                lastReceivedNanos.set(System.nanoTime());
+                            }
+                            return response.status(status).sendString(Mono.just("ok")).then();
+                        }))
+                .bindNow();
     }
 
     static HttpRequest json(String url, String token, String body) {

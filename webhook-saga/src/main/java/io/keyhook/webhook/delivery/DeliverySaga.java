@@ -49,6 +49,8 @@ public class DeliverySaga {
     private String body;
     private int attempt;
     private int firstAttemptOfSeries;
+    private String dueDeadlineId;
+    private String watchdogDeadlineId;
 
     @Autowired
     private transient DeadlineManager deadlines;
@@ -86,7 +88,7 @@ public class DeliverySaga {
         this.attempt = firstAttempt;
         this.firstAttemptOfSeries = firstAttempt;
         SagaLifecycle.associateWith("subscriptionId", subscriptionId);
-        deadlines.schedule(Duration.ZERO, ATTEMPT_DUE, new AttemptDue(deliveryId, attempt));
+        dueDeadlineId = deadlines.schedule(Duration.ZERO, ATTEMPT_DUE, new AttemptDue(deliveryId, attempt));
     }
 
     @DeadlineHandler(deadlineName = ATTEMPT_DUE)
@@ -94,13 +96,15 @@ public class DeliverySaga {
         if (due.attempt() != attempt) {
             return;
         }
-        deadlines.schedule(settings.attemptWatchdog(), ATTEMPT_WATCHDOG, due);
+        dueDeadlineId = null;
+        watchdogDeadlineId = deadlines.schedule(settings.attemptWatchdog(), ATTEMPT_WATCHDOG, due);
         attempts.start(new AttemptRequest(deliveryId, subscriptionId, organizationId, eventType, body, attempt));
     }
 
     @DeadlineHandler(deadlineName = ATTEMPT_WATCHDOG)
     public void onAttemptLost(AttemptDue due) {
         if (due.attempt() == attempt) {
+            watchdogDeadlineId = null;
             send(new RecordDeliveryAttempt(deliveryId, attempt, clock.instant().minus(settings.attemptWatchdog()),
                     settings.attemptWatchdog().toMillis(), null,
                     "no outcome was recorded for this attempt (the server may have stopped during it)", null, null));
@@ -112,7 +116,7 @@ public class DeliverySaga {
         if (event.attempt() != attempt || event.succeeded()) {
             return;
         }
-        deadlines.cancelAllWithinScope(ATTEMPT_WATCHDOG);
+        cancelDeadlines();
         if (Integer.valueOf(410).equals(event.statusCode())) {
             send(new DisableWebhookSubscription(subscriptionId, organizationId, "the receiver answered 410 Gone"));
             send(new FailDelivery(deliveryId, "the receiver answered 410 Gone; the subscription is disabled"));
@@ -125,7 +129,7 @@ public class DeliverySaga {
         }
         Duration delay = retries.delayBefore(made, event.retryAfterSeconds());
         attempt++;
-        deadlines.schedule(delay, ATTEMPT_DUE, new AttemptDue(deliveryId, attempt));
+        dueDeadlineId = deadlines.schedule(delay, ATTEMPT_DUE, new AttemptDue(deliveryId, attempt));
         send(new ScheduleDeliveryRetry(deliveryId, attempt, clock.instant().plus(delay)));
     }
 
@@ -151,9 +155,23 @@ public class DeliverySaga {
         cancelDeadlines();
     }
 
+    /**
+     * By id: cancelling "all within scope" makes the deadline manager read every pending deadline
+     * of every delivery, which grows with the backlog.
+     */
     private void cancelDeadlines() {
-        deadlines.cancelAllWithinScope(ATTEMPT_DUE);
-        deadlines.cancelAllWithinScope(ATTEMPT_WATCHDOG);
+        if (dueDeadlineId != null) {
+            deadlines.cancelSchedule(ATTEMPT_DUE, dueDeadlineId);
+            dueDeadlineId = null;
+        }
+        cancelWatchdog();
+    }
+
+    private void cancelWatchdog() {
+        if (watchdogDeadlineId != null) {
+            deadlines.cancelSchedule(ATTEMPT_WATCHDOG, watchdogDeadlineId);
+            watchdogDeadlineId = null;
+        }
     }
 
     /** Every target handles a repeated command idempotently; a lost one is covered by the watchdog. */
@@ -211,6 +229,22 @@ public class DeliverySaga {
 
     public void setAttempt(int attempt) {
         this.attempt = attempt;
+    }
+
+    public String getDueDeadlineId() {
+        return dueDeadlineId;
+    }
+
+    public void setDueDeadlineId(String dueDeadlineId) {
+        this.dueDeadlineId = dueDeadlineId;
+    }
+
+    public String getWatchdogDeadlineId() {
+        return watchdogDeadlineId;
+    }
+
+    public void setWatchdogDeadlineId(String watchdogDeadlineId) {
+        this.watchdogDeadlineId = watchdogDeadlineId;
     }
 
     public int getFirstAttemptOfSeries() {
