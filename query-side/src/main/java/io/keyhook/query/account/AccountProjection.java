@@ -63,7 +63,7 @@ public class AccountProjection {
 
     @QueryHandler
     CompletableFuture<UserView> handle(FindUser query) {
-        return users.findByIdAndOrganizationId(query.userId(), query.organizationId())
+        return users.findVisible(query.userId(), query.organizationId())
                 .flatMap(user -> organizations.findById(user.organizationId())
                         .map(OrganizationDocument::name)
                         .defaultIfEmpty("")

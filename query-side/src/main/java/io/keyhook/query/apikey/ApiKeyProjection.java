@@ -109,7 +109,7 @@ public class ApiKeyProjection {
 
     @QueryHandler
     CompletableFuture<ApiKeyView> handle(FindApiKey query) {
-        return keys.findByIdAndOrganizationId(query.keyId(), query.organizationId())
+        return keys.findVisible(query.keyId(), query.organizationId())
                 .flatMap(this::withLastUse)
                 .toFuture();
     }

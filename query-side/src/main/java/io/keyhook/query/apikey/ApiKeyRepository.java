@@ -7,7 +7,13 @@ import reactor.core.publisher.Mono;
 
 public interface ApiKeyRepository extends ReactiveMongoRepository<ApiKeyDocument, String> {
 
-    Mono<ApiKeyDocument> findByIdAndOrganizationId(String id, String organizationId);
+    /**
+     * By id, then checked: the embedded MongoDB server uses the {@code _id} index only for a query on
+     * {@code _id} alone, and would scan the whole collection for id and organization together.
+     */
+    default Mono<ApiKeyDocument> findVisible(String id, String organizationId) {
+        return findById(id).filter(key -> key.organizationId().equals(organizationId));
+    }
 
     Flux<ApiKeyDocument> findByOrganizationId(String organizationId, Pageable pageable);
 

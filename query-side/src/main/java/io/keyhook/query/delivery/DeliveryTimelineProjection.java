@@ -128,7 +128,7 @@ public class DeliveryTimelineProjection {
 
     @QueryHandler
     CompletableFuture<DeliveryView> handle(FindDelivery query) {
-        return deliveries.findByIdAndOrganizationId(query.deliveryId(), query.organizationId())
+        return deliveries.findVisible(query.deliveryId(), query.organizationId())
                 .map(DeliveryDocument::toView)
                 .toFuture();
     }

@@ -95,7 +95,7 @@ public class ItemProjection {
 
     @QueryHandler
     CompletableFuture<ItemView> handle(FindItem query) {
-        return items.findByIdAndOrganizationIdAndDeletedFalse(query.itemId(), query.organizationId())
+        return items.findVisible(query.itemId(), query.organizationId())
                 .map(ItemDocument::toView)
                 .toFuture();
     }

@@ -130,7 +130,7 @@ public class WebhookSubscriptionProjection {
     @QueryHandler
     CompletableFuture<WebhookSubscriptionView> handle(FindWebhookSubscription query) {
         Instant now = clock.instant();
-        return subscriptions.findByIdAndOrganizationIdAndDeletedFalse(query.subscriptionId(), query.organizationId())
+        return subscriptions.findVisible(query.subscriptionId(), query.organizationId())
                 .map(subscription -> subscription.toView(now))
                 .toFuture();
     }

@@ -7,7 +7,14 @@ import reactor.core.publisher.Mono;
 
 public interface WebhookSubscriptionRepository extends ReactiveMongoRepository<WebhookSubscriptionDocument, String> {
 
-    Mono<WebhookSubscriptionDocument> findByIdAndOrganizationIdAndDeletedFalse(String id, String organizationId);
+    /**
+     * By id, then checked: the embedded MongoDB server uses the {@code _id} index only for a query on
+     * {@code _id} alone, and would scan the whole collection for id and organization together.
+     */
+    default Mono<WebhookSubscriptionDocument> findVisible(String id, String organizationId) {
+        return findById(id).filter(subscription -> subscription.organizationId().equals(organizationId)
+                && !subscription.deleted());
+    }
 
     Flux<WebhookSubscriptionDocument> findByOrganizationIdAndDeletedFalse(String organizationId, Pageable pageable);
 
