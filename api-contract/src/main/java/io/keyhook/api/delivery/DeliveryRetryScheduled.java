@@ -2,5 +2,6 @@ package io.keyhook.api.delivery;
 
 import java.time.Instant;
 
-public record DeliveryRetryScheduled(String deliveryId, String subscriptionId, String organizationId, int attempt, Instant dueAt) {
+public record DeliveryRetryScheduled(String deliveryId, String subscriptionId, String organizationId, int attempt,
+                                     Instant dueAt) {
 }

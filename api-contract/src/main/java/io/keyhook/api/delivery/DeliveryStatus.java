@@ -19,6 +19,7 @@ public enum DeliveryStatus {
         return Arrays.stream(values())
                 .filter(status -> status.value().equals(value))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("status must be one of: pending, retrying, succeeded, failed"));
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "status must be one of: pending, retrying, succeeded, failed"));
     }
 }

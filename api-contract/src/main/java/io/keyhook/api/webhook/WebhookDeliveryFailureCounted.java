@@ -1,4 +1,5 @@
 package io.keyhook.api.webhook;
 
-public record WebhookDeliveryFailureCounted(String subscriptionId, String organizationId, String deliveryId, int consecutiveFailures) {
+public record WebhookDeliveryFailureCounted(String subscriptionId, String organizationId, String deliveryId,
+                                            int consecutiveFailures) {
 }

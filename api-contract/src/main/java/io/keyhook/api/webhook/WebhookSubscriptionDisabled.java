@@ -1,5 +1,8 @@
 package io.keyhook.api.webhook;
 
-/** The webhook.subscription_disabled domain event: deliveries stop until the subscription is updated to active again. */
+/**
+ * The webhook.subscription_disabled domain event: deliveries stop until the subscription is updated to active
+ * again.
+ */
 public record WebhookSubscriptionDisabled(String subscriptionId, String organizationId, String reason) {
 }
