@@ -30,14 +30,17 @@ class RestartTest {
     Path dataDir;
 
     @Test
-    void usersItemsAndTheSigningKeySurviveAndProjectionsResumeWhereTheyStopped() throws Exception {
+    void usersItemsKeysAndTheSigningKeySurviveAndProjectionsResumeWhereTheyStopped() throws Exception {
         Session admin;
         String itemId;
         String signingKey;
+        String apiKey;
         try (ConfigurableApplicationContext first = start()) {
             Api api = api(first);
             admin = api.signup("Acme");
             itemId = api.createItem(admin, "Bolt", 10, 3).get("id").asText();
+            apiKey = api.issueKey(admin, Map.of("name", "survivor", "scopes", java.util.List.of("items:read")))
+                    .get("key").asText();
             signingKey = Files.readString(dataDir.resolve("jwt-signing-key.json"));
             // A mark no event can produce, on a document a replay from the start would rewrite.
             first.getBean(ReactiveMongoTemplate.class).updateFirst(query(where("_id").is(itemId)),
@@ -48,6 +51,8 @@ class RestartTest {
         try (ConfigurableApplicationContext second = start()) {
             Api api = api(second);
             assertThat(Files.readString(dataDir.resolve("jwt-signing-key.json"))).isEqualTo(signingKey);
+            // The pepper was generated once into the data dir and read back, so the key still matches.
+            api.withKey(apiKey).get("/api/v1/items").expectStatus().isOk();
 
             api.get(admin, "/api/v1/auth/me").expectStatus().isOk()
                     .expectBody().jsonPath("$.organizationName").isEqualTo("Acme");
