@@ -6,7 +6,10 @@ import io.keyhook.api.webhook.WebhookSubscriptionView;
 
 import java.util.List;
 
-/** The only answers that carry a signing secret: after create and rotation, once. */
+/**
+ * A subscription as create, replace and rotation answer it: the signing secret only after create
+ * and rotation (once), and warnings about the URL, if any.
+ */
 public record SubscriptionWithSecret(String secret, @JsonUnwrapped WebhookSubscriptionView subscription,
                                      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings) {
 

@@ -131,7 +131,7 @@ public class WebhookController {
     }
 
     @PutMapping("/{id}")
-    public Mono<ResponseEntity<Object>> replace(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+    public Mono<SubscriptionWithSecret> replace(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                                 @Valid @RequestBody WebhookRequest request) {
         caller.require(Scope.WEBHOOKS_WRITE);
         requireKnown(request.eventTypes());
@@ -140,11 +140,7 @@ public class WebhookController {
                 .flatMap(url -> commands.<Long>send(new UpdateWebhookSubscription(id, caller.organizationId(), url,
                         request.eventTypes(), request.description(), active)))
                 .flatMap(version -> readAfterWrite(caller, id, version))
-                .map(view -> {
-                    List<String> warnings = warnings(request.url());
-                    Object body = warnings.isEmpty() ? view : Map.of("subscription", view, "warnings", warnings);
-                    return ResponseEntity.ok(body);
-                });
+                .map(view -> new SubscriptionWithSecret(null, view, warnings(request.url())));
     }
 
     @DeleteMapping("/{id}")
