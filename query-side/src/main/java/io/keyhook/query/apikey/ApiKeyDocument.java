@@ -5,6 +5,7 @@ import io.keyhook.api.apikey.ApiKeyCredentials;
 import io.keyhook.api.apikey.ApiKeyView;
 import io.keyhook.api.apikey.Environment;
 import io.keyhook.api.apikey.Scope;
+import io.keyhook.query.common.Versioned;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
@@ -18,7 +19,7 @@ public record ApiKeyDocument(@Id String id, String organizationId, String ownerU
                              Set<Scope> scopes, Environment environment, String prefix, String lookup,
                              String verifier, String previousPrefix, String previousLookup, String previousVerifier,
                              Instant previousValidUntil, Instant createdAt, Instant expiresAt, Instant rotatedAt,
-                             Instant revokedAt, Integer rateLimitPerMinute, List<String> allowedIps, long version) {
+                             Instant revokedAt, Integer rateLimitPerMinute, List<String> allowedIps, long version) implements Versioned {
 
     ApiKeyDocument rotated(String prefix, String lookup, String verifier, String previousPrefix, String previousLookup,
                            String previousVerifier, Instant previousValidUntil, Instant at) {

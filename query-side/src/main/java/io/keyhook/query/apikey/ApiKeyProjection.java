@@ -11,6 +11,7 @@ import io.keyhook.api.apikey.FindApiKeyCredentials;
 import io.keyhook.api.apikey.FindApiKeys;
 import io.keyhook.api.apikey.WatchApiKeyCredentials;
 import io.keyhook.api.common.FindProjectedVersion;
+import io.keyhook.query.common.VersionedUpdates;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -18,8 +19,6 @@ import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Component;
@@ -45,7 +44,6 @@ import static io.keyhook.query.common.ProjectedVersions.announce;
 public class ApiKeyProjection {
 
     public static final String GROUP = "api-keys";
-    private static final Logger log = LoggerFactory.getLogger(ApiKeyProjection.class);
     private static final Sort LISTING_ORDER = Sort.by("createdAt", "id");
 
     private final ApiKeyRepository keys;
@@ -91,15 +89,8 @@ public class ApiKeyProjection {
     }
 
     private void change(String keyId, long sequence, UnaryOperator<ApiKeyDocument> change) {
-        ApiKeyDocument key = await(keys.findById(keyId));
-        if (key == null) {
-            log.warn("API key {} is missing from the read model at event {}; rebuild the projection", keyId, sequence);
-            return;
-        }
-        if (key.version() < sequence) {
-            key = await(keys.save(change.apply(key).at(sequence)));
-        }
-        publish(key, sequence);
+        VersionedUpdates.apply(keys, keyId, sequence, key -> change.apply(key).at(sequence))
+                .ifPresent(key -> publish(key, sequence));
     }
 
     private void publish(ApiKeyDocument key, long sequence) {

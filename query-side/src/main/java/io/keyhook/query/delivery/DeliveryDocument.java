@@ -3,6 +3,7 @@ package io.keyhook.query.delivery;
 import io.keyhook.api.delivery.AttemptView;
 import io.keyhook.api.delivery.DeliveryStatus;
 import io.keyhook.api.delivery.DeliveryView;
+import io.keyhook.query.common.Versioned;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
@@ -15,7 +16,7 @@ import java.util.List;
 public record DeliveryDocument(@Id String id, String subscriptionId, String organizationId, String eventId,
                                String eventType, String payload, DeliveryStatus status, Instant createdAt,
                                Instant updatedAt, Instant nextAttemptAt, String failureReason,
-                               List<AttemptView> attempts, long version) {
+                               List<AttemptView> attempts, long version) implements Versioned {
 
     /** When the next attempt was due: the scheduled retry time, or (first attempt, redelivery) the time it was asked for. */
     Instant dueAt() {

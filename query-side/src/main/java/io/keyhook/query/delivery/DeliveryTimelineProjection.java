@@ -14,6 +14,7 @@ import io.keyhook.api.delivery.DeliveryView;
 import io.keyhook.api.delivery.FindDeliveries;
 import io.keyhook.api.delivery.FindDelivery;
 import io.keyhook.api.delivery.WatchDeliveries;
+import io.keyhook.query.common.VersionedUpdates;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -21,8 +22,6 @@ import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -46,7 +45,6 @@ import static io.keyhook.query.common.ProjectedVersions.announce;
 public class DeliveryTimelineProjection {
 
     public static final String GROUP = "deliveries";
-    private static final Logger log = LoggerFactory.getLogger(DeliveryTimelineProjection.class);
     private static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"));
     private static final int LIVE_INITIAL = 50;
 
@@ -108,15 +106,8 @@ public class DeliveryTimelineProjection {
     }
 
     private void change(String id, long sequence, Instant at, UnaryOperator<DeliveryDocument> change) {
-        DeliveryDocument delivery = await(deliveries.findById(id));
-        if (delivery == null) {
-            log.warn("Delivery {} is missing from the read model at event {}; rebuild the projection", id, sequence);
-            return;
-        }
-        if (delivery.version() < sequence) {
-            delivery = await(deliveries.save(change.apply(delivery).at(sequence, at)));
-        }
-        publish(delivery, sequence);
+        VersionedUpdates.apply(deliveries, id, sequence, delivery -> change.apply(delivery).at(sequence, at))
+                .ifPresent(delivery -> publish(delivery, sequence));
     }
 
     private void publish(DeliveryDocument delivery, long sequence) {

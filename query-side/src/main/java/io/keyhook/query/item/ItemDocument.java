@@ -1,6 +1,7 @@
 package io.keyhook.query.item;
 
 import io.keyhook.api.item.ItemView;
+import io.keyhook.query.common.Versioned;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
@@ -10,7 +11,7 @@ import java.time.Instant;
 @Document("items")
 public record ItemDocument(@Id String id, String organizationId, String name, String sku, int quantity,
                            int lowStockThreshold, String description, boolean deleted, long version,
-                           Instant createdAt, Instant updatedAt) {
+                           Instant createdAt, Instant updatedAt) implements Versioned {
 
     ItemDocument withDetails(String name, String sku, int quantity, int lowStockThreshold, String description) {
         return new ItemDocument(id, organizationId, name, sku, quantity, lowStockThreshold, description, deleted,

@@ -10,14 +10,13 @@ import io.keyhook.api.item.ItemPage;
 import io.keyhook.api.item.ItemUpdated;
 import io.keyhook.api.item.ItemView;
 import io.keyhook.api.item.StockAdjusted;
+import io.keyhook.query.common.VersionedUpdates;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Component;
@@ -39,7 +38,6 @@ import static io.keyhook.query.common.ProjectedVersions.announce;
 public class ItemProjection {
 
     public static final String GROUP = "items";
-    private static final Logger log = LoggerFactory.getLogger(ItemProjection.class);
     private static final Sort LISTING_ORDER = Sort.by("createdAt", "id");
 
     private final ItemRepository items;
@@ -82,14 +80,7 @@ public class ItemProjection {
     }
 
     private void change(String itemId, long sequence, Instant at, UnaryOperator<ItemDocument> change) {
-        ItemDocument item = await(items.findById(itemId));
-        if (item == null) {
-            log.warn("Item {} is missing from the read model at event {}; rebuild the projection", itemId, sequence);
-            return;
-        }
-        if (item.version() < sequence) {
-            await(items.save(change.apply(item).at(sequence, at)));
-        }
+        VersionedUpdates.apply(items, itemId, sequence, item -> change.apply(item).at(sequence, at));
         announce(emitter, FindProjectedVersion.ITEMS, itemId, sequence);
     }
 

@@ -2,6 +2,7 @@ package io.keyhook.query.webhook;
 
 import io.keyhook.api.webhook.WebhookSubscriptionView;
 import io.keyhook.api.webhook.WebhookTarget;
+import io.keyhook.query.common.Versioned;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
@@ -15,7 +16,7 @@ public record WebhookSubscriptionDocument(@Id String id, String organizationId, 
                                           int consecutiveFailures, String encryptedSecret,
                                           String previousEncryptedSecret, Instant previousValidUntil,
                                           boolean deleted, Instant createdAt, Instant updatedAt,
-                                          Instant secretRotatedAt, long version) {
+                                          Instant secretRotatedAt, long version) implements Versioned {
 
     WebhookSubscriptionDocument with(String url, Set<String> eventTypes, String description, boolean active,
                                      String disabledReason, int consecutiveFailures) {

@@ -15,6 +15,7 @@ import io.keyhook.api.webhook.WebhookSubscriptionPage;
 import io.keyhook.api.webhook.WebhookSubscriptionUpdated;
 import io.keyhook.api.webhook.WebhookSubscriptionView;
 import io.keyhook.api.webhook.WebhookTarget;
+import io.keyhook.query.common.VersionedUpdates;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -22,8 +23,6 @@ import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Component;
@@ -43,7 +42,6 @@ import static io.keyhook.query.common.ProjectedVersions.announce;
 public class WebhookSubscriptionProjection {
 
     public static final String GROUP = "webhook-subscriptions";
-    private static final Logger log = LoggerFactory.getLogger(WebhookSubscriptionProjection.class);
     private static final Sort LISTING_ORDER = Sort.by("createdAt", "id");
 
     private final WebhookSubscriptionRepository subscriptions;
@@ -116,14 +114,7 @@ public class WebhookSubscriptionProjection {
     }
 
     private void change(String id, long sequence, Instant at, UnaryOperator<WebhookSubscriptionDocument> change) {
-        WebhookSubscriptionDocument subscription = await(subscriptions.findById(id));
-        if (subscription == null) {
-            log.warn("Subscription {} is missing from the read model at event {}; rebuild the projection", id, sequence);
-            return;
-        }
-        if (subscription.version() < sequence) {
-            await(subscriptions.save(change.apply(subscription).at(sequence, at)));
-        }
+        VersionedUpdates.apply(subscriptions, id, sequence, subscription -> change.apply(subscription).at(sequence, at));
         announce(emitter, FindProjectedVersion.WEBHOOKS, id, sequence);
     }
 

@@ -3,6 +3,7 @@ package io.keyhook.server.apikey;
 import io.keyhook.server.Api;
 import io.keyhook.server.Api.Session;
 import io.keyhook.server.KeyhookApplication;
+import io.keyhook.server.OwnNettyResources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -28,7 +29,7 @@ class AuditUnavailableTest {
     @Test
     void anAttemptThatCannotBeAuditedIsNotServed() {
         System.setProperty("axoniq.update-checker.disabled", "true");
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(KeyhookApplication.class)
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(KeyhookApplication.class, OwnNettyResources.class)
                 .run("--keyhook.data-dir=" + dataDir, "--server.port=0")) {
             int port = ((WebServerApplicationContext) app).getWebServer().getPort();
             Api api = new Api(WebTestClient.bindToServer().baseUrl("http://localhost:" + port)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.keyhook.server.Api;
 import io.keyhook.server.Api.Session;
 import io.keyhook.server.KeyhookApplication;
+import io.keyhook.server.OwnNettyResources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -72,7 +73,7 @@ class RestartTest {
 
     private ConfigurableApplicationContext start() {
         System.setProperty("axoniq.update-checker.disabled", "true");
-        return new SpringApplicationBuilder(KeyhookApplication.class)
+        return new SpringApplicationBuilder(KeyhookApplication.class, OwnNettyResources.class)
                 .run("--keyhook.data-dir=" + dataDir, "--server.port=0");
     }
 

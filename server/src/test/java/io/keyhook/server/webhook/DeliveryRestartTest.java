@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.keyhook.server.Api;
 import io.keyhook.server.Api.Session;
 import io.keyhook.server.KeyhookApplication;
+import io.keyhook.server.OwnNettyResources;
 import io.keyhook.server.Receiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +76,7 @@ class DeliveryRestartTest {
 
     private ConfigurableApplicationContext start() {
         System.setProperty("axoniq.update-checker.disabled", "true");
-        return new SpringApplicationBuilder(KeyhookApplication.class).run("--keyhook.data-dir=" + dataDir,
+        return new SpringApplicationBuilder(KeyhookApplication.class, OwnNettyResources.class).run("--keyhook.data-dir=" + dataDir,
                 "--server.port=0", "--keyhook.webhooks.allow-private-targets=true",
                 "--keyhook.webhooks.retry.initial-delay=6s", "--keyhook.webhooks.retry.jitter=0");
     }
