@@ -24,21 +24,31 @@ class CachingJwtDecoderTest {
 
     private final AtomicInteger verifications = new AtomicInteger();
 
-    @Test
-    void aVerifiedTokenIsServedFromMemoryUntilItExpires() throws Exception {
-        RSAKey key = new RSAKeyGenerator(2048).generate();
+    private final RSAKey key;
+    private final ReactiveJwtDecoder counting;
+    private final Instant expiry = Instant.now().plusSeconds(120);
+
+    CachingJwtDecoderTest() throws Exception {
+        key = new RSAKeyGenerator(2048).generate();
         ReactiveJwtDecoder nimbus = NimbusReactiveJwtDecoder.withPublicKey(key.toRSAPublicKey()).build();
-        ReactiveJwtDecoder counting = token -> {
+        counting = token -> {
             verifications.incrementAndGet();
             return nimbus.decode(token);
         };
-        Instant expiry = Instant.now().plusSeconds(120);
+    }
+
+    private String token() throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256),
                 new JWTClaimsSet.Builder().subject("user-1").expirationTime(Date.from(expiry)).build());
         jwt.sign(new RSASSASigner(key));
-        String token = jwt.serialize();
+        return jwt.serialize();
+    }
 
-        CachingJwtDecoder beforeExpiry = new CachingJwtDecoder(counting, Clock.fixed(expiry.minusSeconds(60), ZoneOffset.UTC));
+    @Test
+    void aVerifiedTokenIsServedFromMemoryUntilItExpires() throws Exception {
+        String token = token();
+        CachingJwtDecoder beforeExpiry = new CachingJwtDecoder(counting, new MutableClock(expiry.minusSeconds(60)));
+
         StepVerifier.create(beforeExpiry.decode(token)).assertNext(decoded -> assertThat(decoded.getSubject()).isEqualTo("user-1"))
                 .verifyComplete();
         StepVerifier.create(beforeExpiry.decode(token)).expectNextCount(1).verifyComplete();
@@ -51,22 +61,13 @@ class CachingJwtDecoderTest {
 
     @Test
     void anExpiredEntryIsVerifiedAgain() throws Exception {
-        RSAKey key = new RSAKeyGenerator(2048).generate();
-        ReactiveJwtDecoder nimbus = NimbusReactiveJwtDecoder.withPublicKey(key.toRSAPublicKey()).build();
-        ReactiveJwtDecoder counting = token -> {
-            verifications.incrementAndGet();
-            return nimbus.decode(token);
-        };
-        Instant expiry = Instant.now().plusSeconds(120);
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256),
-                new JWTClaimsSet.Builder().subject("user-1").expirationTime(Date.from(expiry)).build());
-        jwt.sign(new RSASSASigner(key));
+        String token = token();
         MutableClock clock = new MutableClock(expiry.minusSeconds(60));
         CachingJwtDecoder decoder = new CachingJwtDecoder(counting, clock);
 
-        StepVerifier.create(decoder.decode(jwt.serialize())).expectNextCount(1).verifyComplete();
+        StepVerifier.create(decoder.decode(token)).expectNextCount(1).verifyComplete();
         clock.now = expiry.plusSeconds(1);
-        decoder.decode(jwt.serialize()).onErrorComplete().block();
+        decoder.decode(token).onErrorComplete().block();
 
         assertThat(verifications).hasValue(2);
     }
