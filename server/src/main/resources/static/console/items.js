@@ -1,0 +1,66 @@
+// Items: enough to produce every event type (created, updated, stock adjusted, low stock, deleted).
+import { api } from './api.js';
+import { busy, el, formValues, showProblem } from './ui.js';
+
+export async function itemsView(view) {
+    const table = el('tbody');
+    const createForm = el('form', { class: 'grid', 'aria-label': 'Create item' },
+        el('label', {}, 'Name', el('input', { name: 'name', required: true, maxlength: 200 })),
+        el('label', {}, 'SKU', el('input', { name: 'sku', maxlength: 64 })),
+        el('label', {}, 'Quantity', el('input', { name: 'quantity', type: 'number', min: 0, required: true, value: 10 })),
+        el('label', {}, 'Low-stock threshold', el('input', { name: 'lowStockThreshold', type: 'number', min: 0, value: 3 })),
+        el('button', { type: 'submit', text: 'Create item' }));
+    createForm.addEventListener('submit', async event => {
+        event.preventDefault();
+        const values = formValues(createForm);
+        const created = await busy(createForm.querySelector('button'), createForm, () => api('POST', '/items', {
+            name: values.name, sku: values.sku || undefined, quantity: Number(values.quantity),
+            lowStockThreshold: values.lowStockThreshold === '' ? undefined : Number(values.lowStockThreshold),
+        }));
+        if (created) {
+            createForm.reset();
+            await load();
+        }
+    });
+
+    async function load() {
+        const page = await api('GET', '/items?size=100');
+        table.replaceChildren(...page.items.map(row));
+        if (page.items.length === 0) table.append(el('tr', {}, el('td', { colspan: 5, class: 'muted', text: 'No items yet.' })));
+    }
+
+    function row(item) {
+        const delta = el('input', { type: 'number', value: -1, 'aria-label': `Stock change for ${item.name}`, style: 'width:6rem' });
+        const adjust = el('form', { class: 'actions' }, delta, el('button', { type: 'submit', class: 'secondary', text: 'Adjust' }));
+        adjust.addEventListener('submit', async event => {
+            event.preventDefault();
+            const done = await busy(adjust.querySelector('button'), adjust,
+                () => api('POST', `/items/${item.id}/stock`, { delta: Number(delta.value) }));
+            if (done) await load();
+        });
+        const remove = el('button', { type: 'button', class: 'danger', text: 'Delete', onclick: async () => {
+            if (!confirm(`Delete ${item.name}?`)) return;
+            try {
+                await api('DELETE', `/items/${item.id}`);
+                await load();
+            } catch (error) {
+                showProblem(remove, error);
+            }
+        } });
+        return el('tr', { 'data-item': item.name },
+            el('td', {}, item.name, item.lowStock ? el('span', { class: 'status status-retrying', text: ' · low stock' }) : null),
+            el('td', { class: 'optional mono', text: item.sku || '' }),
+            el('td', { class: 'quantity', text: item.quantity }),
+            el('td', { class: 'optional', text: item.lowStockThreshold }),
+            el('td', {}, el('div', { class: 'actions' }, adjust, remove)));
+    }
+
+    view.replaceChildren(
+        el('h1', { text: 'Items' }),
+        el('section', { class: 'card' }, el('h2', { text: 'New item' }), createForm),
+        el('section', { class: 'card' }, el('div', { class: 'table-wrap' }, el('table', {},
+            el('thead', {}, el('tr', {}, el('th', { text: 'Name' }), el('th', { class: 'optional', text: 'SKU' }),
+                el('th', { text: 'Quantity' }), el('th', { class: 'optional', text: 'Threshold' }), el('th', { text: '' }))),
+            table))));
+    await load();
+}

@@ -1,0 +1,114 @@
+package io.keyhook.server.browser;
+
+import io.keyhook.server.Api;
+import io.keyhook.server.KeyhookAppTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console in a real browser: Debian's chromium, headless, driven through its own chromedriver
+ * (nothing is downloaded). Screenshots land in {@code target/screenshots}.
+ */
+class ConsoleBrowserTest extends KeyhookAppTest {
+
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    private WebDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void openBrowser() throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
+                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--no-first-run", "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private void screenshot(String name) throws IOException {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private WebElement visible(By by) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    @Test
+    void signUpCreateAReadOnlyKeyUseItAndRevokeIt() throws IOException {
+        browser.get("http://localhost:" + port + "/#/signup");
+        visible(By.name("organization")).sendKeys("Browser Hardware");
+        browser.findElement(By.name("email")).sendKeys(Api.uniqueEmail("browser"));
+        browser.findElement(By.name("password")).sendKeys("correct horse battery");
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who-org"), "Browser Hardware"));
+        assertThat(browser.findElement(By.id("who-role")).getText()).isEqualTo("admin");
+        visible(By.name("name")).sendKeys("Bolt M6");
+        browser.findElement(By.cssSelector("form[aria-label='Create item'] button")).click();
+        visible(By.cssSelector("tr[data-item='Bolt M6']"));
+        screenshot("01-items");
+
+        browser.findElement(By.cssSelector("[data-nav=keys]")).click();
+        visible(By.cssSelector("form[aria-label='Create API key'] input[name=name]")).sendKeys("spreadsheet");
+        assertThat(new Select(browser.findElement(By.name("preset"))).getFirstSelectedOption().getText())
+                .isEqualTo("Read-only");
+        browser.findElement(By.cssSelector("form[aria-label='Create API key'] button[type=submit]")).click();
+        String key = visible(By.id("new-key")).getText();
+        assertThat(key).matches("kh_live_[0-9A-Za-z]{46}");
+        assertThat(browser.findElement(By.cssSelector("dialog .warning")).getText()).contains("only this once");
+        screenshot("02-key-shown-once");
+        browser.findElement(By.xpath("//dialog//button[text()='Done']")).click();
+
+        api.withKey(key).get("/api/v1/items").expectStatus().isOk()
+                .expectBody().jsonPath("$.items[0].name").isEqualTo("Bolt M6");
+        api.withKey(key).post("/api/v1/items", java.util.Map.of("name", "x", "quantity", 1)).expectStatus().isForbidden();
+
+        WebElement row = visible(By.cssSelector("tr[data-key='spreadsheet']"));
+        assertThat(row.findElement(By.cssSelector(".status")).getText()).isEqualTo("active");
+        row.findElement(By.xpath(".//button[text()='Revoke']")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("tr[data-key='spreadsheet'] .status"), "revoked"));
+        api.withKey(key).get("/api/v1/items").expectStatus().isUnauthorized();
+        screenshot("03-key-revoked");
+
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.navigate().refresh();
+        visible(By.cssSelector("tr[data-key='spreadsheet']"));
+        screenshot("04-phone-width");
+    }
+}
