@@ -3,13 +3,21 @@ import { session } from './api.js';
 import { authView, whoAmI } from './auth.js';
 import { itemsView } from './items.js';
 import { keysView } from './keys.js';
+import { timelineView } from './timeline.js';
+import { webhooksView } from './webhooks.js';
 import { el, showProblem } from './ui.js';
 
 const view = document.getElementById('view');
-const routes = { items: itemsView, keys: keysView };
+const routes = { items: itemsView, keys: keysView, webhooks: webhooksView };
+let stopCurrent = null;
 
 async function render() {
+    if (stopCurrent) {
+        stopCurrent();
+        stopCurrent = null;
+    }
     const page = currentPage();
+    const detail = location.hash.replace(/^#\/?/, '').split('/')[1];
     if (page === 'login' || page === 'signup' || !session.token) {
         showIdentity(null);
         authView(view, page === 'signup' ? 'signup' : 'login');
@@ -18,8 +26,9 @@ async function render() {
     try {
         const me = await whoAmI();
         showIdentity(me);
-        const show = routes[page] || itemsView;
-        await show(view, me);
+        const show = page === 'webhooks' && detail ? timelineView : routes[page] || itemsView;
+        const stop = await show(view, me, detail);
+        if (typeof stop === 'function') stopCurrent = stop;
     } catch (error) {
         if (session.token) {
             const note = el('p');

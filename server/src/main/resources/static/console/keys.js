@@ -1,6 +1,6 @@
 // API keys: list, create with a scope preset (the key is shown once), rotate, revoke.
 import { api } from './api.js';
-import { busy, el, formValues, when } from './ui.js';
+import { busy, el, formValues, showSecretOnce, when } from './ui.js';
 
 const PRESETS = {
     'read-only': ['items:read', 'webhooks:read'],
@@ -104,27 +104,7 @@ export async function keysView(view, me) {
     await load();
 }
 
-/** The one time a key is visible: a dialog with the key, a copy button and a warning. */
 function showOnce(issued) {
-    const copied = el('span', { class: 'muted', role: 'status' });
-    const dialog = el('dialog', { 'aria-label': 'Your new API key' },
-        el('h2', { text: `Key “${issued.name}”` }),
-        el('p', { class: 'warning', text: 'Copy this key now. It is shown only this once; Keyhook keeps only a hash of it.' }),
-        el('code', { class: 'secret', id: 'new-key', text: issued.key }),
-        el('div', { class: 'actions' },
-            el('button', { type: 'button', text: 'Copy', onclick: async () => {
-                try {
-                    await navigator.clipboard.writeText(issued.key);
-                    copied.textContent = 'Copied.';
-                } catch {
-                    getSelection().selectAllChildren(dialog.querySelector('#new-key'));
-                    copied.textContent = 'Selected: press Ctrl+C to copy.';
-                }
-            } }),
-            el('button', { type: 'button', class: 'secondary', text: 'Done', onclick: () => dialog.close() }),
-            copied));
-    dialog.addEventListener('close', () => dialog.remove());
-    document.body.append(dialog);
-    dialog.showModal();
+    showSecretOnce(`Key “${issued.name}”`, issued.key,
+        'Copy this key now. It is shown only this once; Keyhook keeps only a hash of it.', 'new-key');
 }
-

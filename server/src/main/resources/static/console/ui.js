@@ -56,3 +56,27 @@ export function when(instant) {
 export function formValues(form) {
     return Object.fromEntries(new FormData(form).entries());
 }
+
+/** The one time a secret is visible: a dialog with it, a copy button and a warning. */
+export function showSecretOnce(title, secret, warning, id) {
+    const copied = el('span', { class: 'muted', role: 'status' });
+    const dialog = el('dialog', { 'aria-label': title },
+        el('h2', { text: title }),
+        el('p', { class: 'warning', text: warning }),
+        el('code', { class: 'secret', id, text: secret }),
+        el('div', { class: 'actions' },
+            el('button', { type: 'button', text: 'Copy', onclick: async () => {
+                try {
+                    await navigator.clipboard.writeText(secret);
+                    copied.textContent = 'Copied.';
+                } catch {
+                    getSelection().selectAllChildren(dialog.querySelector('code'));
+                    copied.textContent = 'Selected: press Ctrl+C to copy.';
+                }
+            } }),
+            el('button', { type: 'button', class: 'secondary', text: 'Done', onclick: () => dialog.close() }),
+            copied));
+    dialog.addEventListener('close', () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
+}
