@@ -2,6 +2,7 @@ package io.keyhook.server.browser;
 
 import io.keyhook.server.Api;
 import io.keyhook.server.KeyhookAppTest;
+import io.keyhook.server.Receiver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,15 +68,23 @@ class ConsoleBrowserTest extends KeyhookAppTest {
         return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
-    @Test
-    void signUpCreateAReadOnlyKeyUseItAndRevokeIt() throws IOException {
+    private void signUp(String organization) {
         browser.get("http://localhost:" + port + "/#/signup");
-        visible(By.name("organization")).sendKeys("Browser Hardware");
+        visible(By.name("organization")).sendKeys(organization);
         browser.findElement(By.name("email")).sendKeys(Api.uniqueEmail("browser"));
         browser.findElement(By.name("password")).sendKeys("correct horse battery");
         browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who-org"), organization));
+    }
 
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who-org"), "Browser Hardware"));
+    private String token() {
+        return (String) ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("return sessionStorage.getItem('keyhook.token')");
+    }
+
+    @Test
+    void signUpCreateAReadOnlyKeyUseItAndRevokeIt() throws IOException {
+        signUp("Browser Hardware");
         assertThat(browser.findElement(By.id("who-role")).getText()).isEqualTo("admin");
         visible(By.name("name")).sendKeys("Bolt M6");
         browser.findElement(By.cssSelector("form[aria-label='Create item'] button")).click();
@@ -110,5 +119,37 @@ class ConsoleBrowserTest extends KeyhookAppTest {
         browser.navigate().refresh();
         visible(By.cssSelector("tr[data-key='spreadsheet']"));
         screenshot("04-phone-width");
+    }
+
+    @Test
+    void theDeliveryTimelineFollowsDeliveriesLive() throws IOException {
+        try (Receiver receiver = new Receiver()) {
+            signUp("Timeline Tools");
+            Api.Session session = new Api.Session(null, null, null, token());
+            browser.findElement(By.cssSelector("[data-nav=webhooks]")).click();
+            visible(By.name("url")).sendKeys(receiver.url("/console"));
+            browser.findElement(By.cssSelector("input[name=eventType][value='item.created']")).click();
+            browser.findElement(By.cssSelector("form[aria-label='Create webhook'] button[type=submit]")).click();
+            assertThat(visible(By.id("new-secret")).getText()).startsWith("whsec_");
+            screenshot("05-webhook-secret");
+            browser.findElement(By.xpath("//dialog//button[text()='Done']")).click();
+            visible(By.linkText("Timeline")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("p.muted [role=status]"), "live"));
+
+            api.createItem(session, "Bolt", 10, 3);
+            visible(By.cssSelector("tr[data-status='succeeded']"));
+            assertThat(browser.findElements(By.cssSelector("svg.timeline circle.mark-ok"))).hasSize(1);
+
+            receiver.answer("/console", 500);
+            api.createItem(session, "Nut", 10, 3);
+            visible(By.cssSelector("tr[data-status='retrying']"));
+            screenshot("06-timeline-retrying");
+            wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-status='succeeded']"), 2));
+            assertThat(browser.findElements(By.cssSelector("svg.timeline circle.mark-bad"))).hasSize(1);
+            assertThat(browser.findElements(By.cssSelector("svg.timeline circle.mark-ok"))).hasSize(2);
+            browser.findElement(By.cssSelector("svg.timeline circle.mark-bad")).click();
+            assertThat(browser.findElement(By.cssSelector(".attempt-details")).getText()).contains("500");
+            screenshot("07-timeline-recovered");
+        }
     }
 }
