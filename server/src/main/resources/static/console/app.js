@@ -4,6 +4,7 @@ import { authView, whoAmI } from './auth.js';
 import { itemsView } from './items.js';
 import { keysView } from './keys.js';
 import { timelineView } from './timeline.js';
+import { usageView } from './usage.js';
 import { webhooksView } from './webhooks.js';
 import { el, showProblem } from './ui.js';
 
@@ -26,7 +27,9 @@ async function render() {
     try {
         const me = await whoAmI();
         showIdentity(me);
-        const show = page === 'webhooks' && detail ? timelineView : routes[page] || itemsView;
+        const show = page === 'webhooks' && detail ? timelineView
+            : page === 'keys' && detail ? usageView
+            : routes[page] || itemsView;
         const stop = await show(view, me, detail);
         if (typeof stop === 'function') stopCurrent = stop;
     } catch (error) {

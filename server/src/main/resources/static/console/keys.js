@@ -84,6 +84,7 @@ export async function keysView(view, me) {
             } });
             actions.append(grace, rotate, revoke);
         }
+        actions.append(el('a', { href: `#/keys/${key.id}`, text: 'Usage' }));
         return el('tr', { 'data-key': key.name },
             el('td', {}, key.name, el('div', { class: 'mono muted', text: `${key.prefix}…` })),
             el('td', { class: 'optional', text: key.scopes.join(' ') }),
@@ -105,6 +106,28 @@ export async function keysView(view, me) {
 }
 
 function showOnce(issued) {
-    showSecretOnce(`Key “${issued.name}”`, issued.key,
+    const dialog = showSecretOnce(`Key “${issued.name}”`, issued.key,
         'Copy this key now. It is shown only this once; Keyhook keeps only a hash of it.', 'new-key');
+    dialog.querySelector('.actions').append(el('button', { type: 'button', class: 'secondary',
+        text: 'Use in API browser', onclick: () => openApiBrowserWith(issued.key) }));
+}
+
+/** Opens the API browser (same origin) and authorizes it with the key, so requests can be tried at once. */
+function openApiBrowserWith(key) {
+    const browser = window.open('/swagger-ui.html', '_blank');
+    if (!browser) return;
+    const started = Date.now();
+    const timer = setInterval(() => {
+        try {
+            // Only once the API document has loaded does the browser know the scheme to authorize.
+            const ui = browser.ui;
+            if (ui && ui.specSelectors && ui.specSelectors.securityDefinitions()) {
+                ui.preauthorizeApiKey('api-key', key);
+                if (ui.authSelectors.authorized().size > 0) clearInterval(timer);
+            }
+        } catch {
+            // not loaded yet
+        }
+        if (Date.now() - started > 15000) clearInterval(timer);
+    }, 200);
 }

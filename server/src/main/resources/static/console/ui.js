@@ -79,4 +79,5 @@ export function showSecretOnce(title, secret, warning, id) {
     dialog.addEventListener('close', () => dialog.remove());
     document.body.append(dialog);
     dialog.showModal();
+    return dialog;
 }

@@ -28,7 +28,7 @@ export async function webhooksView(view) {
         if (created) {
             form.reset();
             showSecretOnce('Signing secret', created.secret,
-                `Copy the signing secret now: it is shown only this once.${created.warnings ? ' ' + created.warnings.join(' ') : ''}`,
+                `Copy the signing secret now: it is shown only this once.${created.warnings ? ' Note: ' + created.warnings.join('; ') + '.' : ''}`,
                 'new-secret');
             await load();
         }

@@ -100,11 +100,28 @@ class ConsoleBrowserTest extends KeyhookAppTest {
         assertThat(key).matches("kh_live_[0-9A-Za-z]{46}");
         assertThat(browser.findElement(By.cssSelector("dialog .warning")).getText()).contains("only this once");
         screenshot("02-key-shown-once");
+        String console = browser.getWindowHandle();
+        browser.findElement(By.xpath("//dialog//button[text()='Use in API browser']")).click();
+        wait.until(ExpectedConditions.numberOfWindowsToBe(2));
+        browser.getWindowHandles().stream().filter(handle -> !handle.equals(console)).findFirst()
+                .ifPresent(handle -> browser.switchTo().window(handle));
+        wait.until(driver -> String.valueOf(((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                "return window.ui ? JSON.stringify(window.ui.authSelectors.authorized()) : ''")).contains(key));
+        screenshot("02b-api-browser-authorized");
+        browser.close();
+        browser.switchTo().window(console);
         browser.findElement(By.xpath("//dialog//button[text()='Done']")).click();
 
         api.withKey(key).get("/api/v1/items").expectStatus().isOk()
                 .expectBody().jsonPath("$.items[0].name").isEqualTo("Bolt M6");
         api.withKey(key).post("/api/v1/items", java.util.Map.of("name", "x", "quantity", 1)).expectStatus().isForbidden();
+
+        visible(By.cssSelector("tr[data-key='spreadsheet']")).findElement(By.linkText("Usage")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("tr[data-outcome]"), 1));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("svg.chart rect.bar-denied")));
+        assertThat(browser.findElements(By.cssSelector("tr[data-outcome='denied']"))).hasSize(1);
+        screenshot("02c-key-usage");
+        browser.findElement(By.linkText("← API keys")).click();
 
         WebElement row = visible(By.cssSelector("tr[data-key='spreadsheet']"));
         assertThat(row.findElement(By.cssSelector(".status")).getText()).isEqualTo("active");
