@@ -15,8 +15,8 @@ export const session = {
     set token(value) { value ? sessionStorage.setItem(TOKEN, value) : sessionStorage.removeItem(TOKEN); },
 };
 
-export async function api(method, path, body) {
-    const headers = { 'Accept': 'application/json' };
+export async function api(method, path, body, extraHeaders = {}) {
+    const headers = { 'Accept': 'application/json', ...extraHeaders };
     if (session.token) headers['Authorization'] = `Bearer ${session.token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(`/api/v1${path}`, {

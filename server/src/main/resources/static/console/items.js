@@ -47,12 +47,35 @@ export async function itemsView(view) {
                 showProblem(remove, error);
             }
         } });
-        return el('tr', { 'data-item': item.name },
+        const edit = el('button', { type: 'button', class: 'secondary', text: 'Edit', onclick: () => tr.replaceWith(editor(item)) });
+        const tr = el('tr', { 'data-item': item.name },
             el('td', {}, item.name, item.lowStock ? el('span', { class: 'status status-retrying', text: ' · low stock' }) : null),
             el('td', { class: 'optional mono', text: item.sku || '' }),
             el('td', { class: 'quantity', text: item.quantity }),
             el('td', { class: 'optional', text: item.lowStockThreshold }),
-            el('td', {}, el('div', { class: 'actions' }, adjust, remove)));
+            el('td', {}, el('div', { class: 'actions' }, adjust, edit, remove)));
+        return tr;
+    }
+
+    /** The row as a form: a replace (PUT) guarded by the version it was read at, so a change made meanwhile is a 409. */
+    function editor(item) {
+        const form = el('form', { class: 'grid', 'aria-label': `Edit ${item.name}` },
+            el('label', {}, 'Name', el('input', { name: 'name', required: true, value: item.name })),
+            el('label', {}, 'SKU', el('input', { name: 'sku', value: item.sku || '' })),
+            el('label', {}, 'Quantity', el('input', { name: 'quantity', type: 'number', min: 0, required: true, value: item.quantity })),
+            el('label', {}, 'Low-stock threshold', el('input', { name: 'lowStockThreshold', type: 'number', min: 0, value: item.lowStockThreshold })),
+            el('div', { class: 'actions' }, el('button', { type: 'submit', text: 'Save' }),
+                el('button', { type: 'button', class: 'secondary', text: 'Cancel', onclick: () => load() })));
+        form.addEventListener('submit', async event => {
+            event.preventDefault();
+            const values = formValues(form);
+            const saved = await busy(form.querySelector('button[type=submit]'), form, () => api('PUT', `/items/${item.id}`, {
+                name: values.name, sku: values.sku || undefined, quantity: Number(values.quantity),
+                lowStockThreshold: Number(values.lowStockThreshold), description: item.description,
+            }, { 'If-Match': `"${item.version}"` }));
+            if (saved) await load();
+        });
+        return el('tr', {}, el('td', { colspan: 5 }, form));
     }
 
     view.replaceChildren(

@@ -51,6 +51,7 @@ export async function webhooksView(view) {
         };
         actions.append(
             el('a', { href: `#/webhooks/${subscription.id}`, text: 'Timeline' }),
+            el('button', { type: 'button', class: 'secondary', text: 'Edit', onclick: () => tr.replaceWith(editor(subscription)) }),
             act('Send test', 'secondary', () => api('POST', `/webhooks/${subscription.id}/test`)),
             act(subscription.active ? 'Pause' : 'Resume', 'secondary', () => api('PUT', `/webhooks/${subscription.id}`, {
                 url: subscription.url, eventTypes: subscription.eventTypes, description: subscription.description,
@@ -65,11 +66,34 @@ export async function webhooksView(view) {
             act('Delete', 'danger', () => confirm(`Delete the webhook to ${subscription.url}?`)
                 ? api('DELETE', `/webhooks/${subscription.id}`).then(() => true) : Promise.resolve(undefined)));
         const state = subscription.active ? 'active' : `disabled${subscription.disabledReason ? ': ' + subscription.disabledReason : ''}`;
-        return el('tr', { 'data-webhook': subscription.url },
+        const tr = el('tr', { 'data-webhook': subscription.url },
             el('td', {}, el('div', { class: 'mono', text: subscription.url }), el('div', { class: 'muted', text: subscription.description || '' })),
             el('td', { class: 'optional', text: subscription.eventTypes.join(' ') }),
             el('td', {}, el('span', { class: `status status-${subscription.active ? 'active' : 'failed'}`, text: state })),
             el('td', {}, actions));
+        return tr;
+    }
+
+    function editor(subscription) {
+        const form = el('form', { class: 'grid', 'aria-label': `Edit webhook ${subscription.url}` },
+            el('label', { style: 'grid-column: 1 / -1' }, 'Endpoint URL', el('input', { name: 'url', type: 'url', required: true, value: subscription.url })),
+            el('label', { style: 'grid-column: 1 / -1' }, 'Description', el('input', { name: 'description', value: subscription.description || '' })),
+            el('fieldset', { style: 'grid-column: 1 / -1' }, el('legend', { text: 'Event types' }),
+                ...catalog.map(type => el('label', { class: 'scope' }, el('span', {},
+                    el('input', { type: 'checkbox', name: 'eventType', value: type.name, checked: subscription.eventTypes.includes(type.name) }),
+                    ` ${type.name}`)))),
+            el('div', { class: 'actions' }, el('button', { type: 'submit', text: 'Save' }),
+                el('button', { type: 'button', class: 'secondary', text: 'Cancel', onclick: () => load() })));
+        form.addEventListener('submit', async event => {
+            event.preventDefault();
+            const values = formValues(form);
+            const saved = await busy(form.querySelector('button[type=submit]'), form, () => api('PUT', `/webhooks/${subscription.id}`, {
+                url: values.url, description: values.description || undefined, active: subscription.active,
+                eventTypes: [...form.querySelectorAll('input[name=eventType]:checked')].map(box => box.value),
+            }));
+            if (saved) await load();
+        });
+        return el('tr', {}, el('td', { colspan: 4 }, form));
     }
 
     view.replaceChildren(

@@ -88,7 +88,12 @@ class ConsoleBrowserTest extends KeyhookAppTest {
         assertThat(browser.findElement(By.id("who-role")).getText()).isEqualTo("admin");
         visible(By.name("name")).sendKeys("Bolt M6");
         browser.findElement(By.cssSelector("form[aria-label='Create item'] button")).click();
-        visible(By.cssSelector("tr[data-item='Bolt M6']"));
+        visible(By.cssSelector("tr[data-item='Bolt M6']")).findElement(By.xpath(".//button[text()='Edit']")).click();
+        WebElement name = visible(By.cssSelector("form[aria-label='Edit Bolt M6'] input[name=name]"));
+        name.clear();
+        name.sendKeys("Bolt M8");
+        browser.findElement(By.cssSelector("form[aria-label='Edit Bolt M6'] button[type=submit]")).click();
+        visible(By.cssSelector("tr[data-item='Bolt M8']"));
         screenshot("01-items");
 
         browser.findElement(By.cssSelector("[data-nav=keys]")).click();
@@ -113,7 +118,7 @@ class ConsoleBrowserTest extends KeyhookAppTest {
         browser.findElement(By.xpath("//dialog//button[text()='Done']")).click();
 
         api.withKey(key).get("/api/v1/items").expectStatus().isOk()
-                .expectBody().jsonPath("$.items[0].name").isEqualTo("Bolt M6");
+                .expectBody().jsonPath("$.items[0].name").isEqualTo("Bolt M8");
         api.withKey(key).post("/api/v1/items", java.util.Map.of("name", "x", "quantity", 1)).expectStatus().isForbidden();
 
         visible(By.cssSelector("tr[data-key='spreadsheet']")).findElement(By.linkText("Usage")).click();
@@ -150,6 +155,10 @@ class ConsoleBrowserTest extends KeyhookAppTest {
             assertThat(visible(By.id("new-secret")).getText()).startsWith("whsec_");
             screenshot("05-webhook-secret");
             browser.findElement(By.xpath("//dialog//button[text()='Done']")).click();
+            visible(By.xpath("//tr[@data-webhook]//button[text()='Edit']")).click();
+            visible(By.cssSelector("form[aria-label^='Edit webhook'] input[name=description]")).sendKeys("ERP");
+            browser.findElement(By.cssSelector("form[aria-label^='Edit webhook'] button[type=submit]")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-webhook]"), "ERP"));
             visible(By.linkText("Timeline")).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("p.muted [role=status]"), "live"));
 
