@@ -1,10 +1,12 @@
 package io.keyhook.server;
 
 import org.junit.jupiter.api.BeforeEach;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 import org.springframework.util.FileSystemUtils;
 
 import java.nio.file.Path;
@@ -33,13 +35,16 @@ public abstract class KeyhookAppTest {
     @LocalServerPort
     protected int port;
 
-    @Autowired
-    private WebTestClient boundClient;
-
     protected Api api;
 
+    /**
+     * A connection per request: a pooled connection left idle between test classes (while other
+     * applications start and stop in the same JVM) could be dead when the next class picks it up.
+     */
     @BeforeEach
     void connect() {
-        api = new Api(boundClient.mutate().responseTimeout(Duration.ofSeconds(30)).build());
+        HttpClient unpooled = HttpClient.create(ConnectionProvider.newConnection());
+        api = new Api(WebTestClient.bindToServer(new ReactorClientHttpConnector(unpooled))
+                .baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(30)).build());
     }
 }
