@@ -19,18 +19,8 @@ BASE="http://127.0.0.1:$PORT"
 
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-[ -f server/target/keyhook.jar ] || ./mvnw -B -q package -DskipTests
-
-DATA=$(mktemp -d)
-java -Xms512m -Xmx1g -jar server/target/keyhook.jar --spring.profiles.active=bench \
-    --server.address=127.0.0.1 --server.port="$PORT" --keyhook.data-dir="$DATA" >"$DATA/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 1 120); do
-    curl -sf "$BASE/actuator/health" >/dev/null && break
-    kill -0 $SERVER 2>/dev/null || { cat "$DATA/server.log" >&2; exit 1; }
-    sleep 0.5
-done
+CLEANUP=()
+source bench/start-server.sh --spring.profiles.active=bench
 
 json() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
 SIGNUP=$(curl -sf "$BASE/api/v1/auth/signup" -H 'Content-Type: application/json' \

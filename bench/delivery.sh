@@ -19,20 +19,10 @@ PORT=${PORT:-18090}
 BASE="http://127.0.0.1:$PORT"
 
 cd "$(dirname "$0")/.."
-[ -f server/target/keyhook.jar ] || ./mvnw -B -q package -DskipTests
 CP=$(mktemp)
+CLEANUP=("rm -f '$CP'")
 ./mvnw -B -q -pl webhook-saga dependency:build-classpath -Dmdep.outputFile="$CP" -Dmdep.includeScope=runtime >/dev/null
-
-DATA=$(mktemp -d)
-java -Xms512m -Xmx1g -jar server/target/keyhook.jar --server.address=127.0.0.1 --server.port="$PORT" \
-    --keyhook.data-dir="$DATA" --keyhook.webhooks.allow-private-targets=true \
-    --keyhook.webhooks.retry.initial-delay=1s --keyhook.webhooks.retry.multiplier=2 >"$DATA/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA" "$CP"' EXIT
-for _ in $(seq 1 120); do
-    curl -sf "$BASE/actuator/health" >/dev/null && break
-    kill -0 $SERVER 2>/dev/null || { cat "$DATA/server.log" >&2; exit 1; }
-    sleep 0.5
-done
+source bench/start-server.sh --keyhook.webhooks.allow-private-targets=true \
+    --keyhook.webhooks.retry.initial-delay=1s --keyhook.webhooks.retry.multiplier=2
 
 java -cp "$(cat "$CP")" bench/DeliveryBench.java "$BASE" "$N" "$CONCURRENCY" "$M"
