@@ -6,7 +6,12 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -23,6 +28,23 @@ public class Receiver implements AutoCloseable {
     public record Received(Instant at, String path, HttpHeaders headers, String body) {
         public String header(String name) {
             return headers.get(name);
+        }
+
+        /** Whether its Standard Webhooks signature is the one this secret makes. */
+        public boolean signedWith(String secret) {
+            return sign(secret, header("webhook-id"), header("webhook-timestamp"), body).equals(header("webhook-signature"));
+        }
+    }
+
+    /** {@code v1,} and the base64 HMAC-SHA256 of {@code id.timestamp.body}, keyed by the decoded {@code whsec_} secret. */
+    public static String sign(String secret, String id, String timestamp, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+            return "v1," + Base64.getEncoder().encodeToString(
+                    mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

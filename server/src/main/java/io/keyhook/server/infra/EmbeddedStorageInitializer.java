@@ -1,10 +1,14 @@
 package io.keyhook.server.infra;
 
 import de.bwaldvogel.mongo.MongoServer;
+import io.keyhook.server.infra.postgres.EmbeddedPostgresServer;
+import io.keyhook.server.infra.postgres.LegacyDataDirException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -18,11 +22,16 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Points the embedded default at the data dir before the context is refreshed: the H2 file of the
- * event, token, saga and deadline stores, and the embedded MongoDB wire-protocol server of the read
- * models, which it starts here and stops after every bean that uses it is gone. A configured
- * datasource or MongoDB URI wins: nothing embedded is started for it and the same code talks to the
- * real server.
+ * Points the application at its stores before the context is refreshed.
+ * <ul>
+ * <li>Events, tokens, sagas and deadlines: the PostgreSQL named by {@code keyhook.postgres.url}
+ * (env {@code KEYHOOK_POSTGRES_URL}, with {@code .username} and {@code .password}), or else one that
+ * is started here on {@code <data-dir>/postgres}.</li>
+ * <li>Read models: the MongoDB of {@code spring.data.mongodb.uri}, or else an embedded MongoDB
+ * wire-protocol server on {@code <data-dir>/readmodels.mv}.</li>
+ * </ul>
+ * Whatever is started here is stopped after every bean that uses it is gone (it is registered before
+ * any of them), and also when the application fails to start.
  */
 public class EmbeddedStorageInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -34,16 +43,45 @@ public class EmbeddedStorageInitializer implements ApplicationContextInitializer
         ConfigurableEnvironment environment = context.getEnvironment();
         Path dataDir = Path.of(environment.getProperty("keyhook.data-dir", "./data")).toAbsolutePath().normalize();
         Map<String, Object> properties = new HashMap<>();
-        if (!environment.containsProperty("spring.datasource.url")) {
-            prepare(dataDir);
-            properties.put("spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("keyhook") + ";DB_CLOSE_ON_EXIT=FALSE");
-        }
-        if (embeddedMongoWanted(environment)) {
-            properties.put("spring.data.mongodb.uri", startMongo(context, prepare(dataDir).resolve(READ_MODEL_FILE)));
+        Stopper stopper = new Stopper();
+        context.addApplicationListener(stopper);
+        ((DefaultListableBeanFactory) context.getBeanFactory()).registerDisposableBean("embeddedStorage", stopper);
+        try {
+            if (relationalStoreWanted(environment)) {
+                properties.putAll(relationalStore(environment, dataDir, stopper));
+            }
+            if (embeddedMongoWanted(environment)) {
+                properties.put("spring.data.mongodb.uri", startMongo(context, prepare(dataDir).resolve(READ_MODEL_FILE), stopper));
+            }
+        } catch (RuntimeException startFailure) {
+            stopper.destroy();
+            throw startFailure;
         }
         if (!properties.isEmpty()) {
-            environment.getPropertySources().addFirst(new MapPropertySource("keyhookEmbeddedStorage", properties));
+            environment.getPropertySources().addFirst(new MapPropertySource("keyhookStorage", properties));
         }
+    }
+
+    /** The axonserver profile keeps everything in Axon Server and MongoDB and has no datasource. */
+    private static boolean relationalStoreWanted(ConfigurableEnvironment environment) {
+        return !environment.getProperty("axon.axonserver.enabled", Boolean.class, false)
+                && !environment.containsProperty("spring.datasource.url");
+    }
+
+    private static Map<String, Object> relationalStore(ConfigurableEnvironment environment, Path dataDir, Stopper stopper) {
+        String external = environment.getProperty("keyhook.postgres.url");
+        if (external != null && !external.isBlank()) {
+            log.info("Event store: PostgreSQL at {}", external.replaceAll("\\?.*", ""));
+            return Map.of("spring.datasource.url", external,
+                    "spring.datasource.username", environment.getProperty("keyhook.postgres.username", "keyhook"),
+                    "spring.datasource.password", environment.getProperty("keyhook.postgres.password", ""));
+        }
+        LegacyDataDirException.refuseLegacyLayout(dataDir);
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(prepare(dataDir));
+        stopper.postgres = postgres;
+        return Map.of("spring.datasource.url", postgres.jdbcUrl(),
+                "spring.datasource.username", EmbeddedPostgresServer.USER,
+                "spring.datasource.password", "");
     }
 
     private static boolean embeddedMongoWanted(ConfigurableEnvironment environment) {
@@ -52,12 +90,13 @@ public class EmbeddedStorageInitializer implements ApplicationContextInitializer
                 && !environment.containsProperty("spring.data.mongodb.host");
     }
 
-    private static String startMongo(ConfigurableApplicationContext context, Path file) {
-        MongoServer server = new MongoServer(new DurableH2Backend(file.toString()));
+    private static String startMongo(ConfigurableApplicationContext context, Path file, Stopper stopper) {
+        ReadModelBackend backend = new ReadModelBackend(file.toString());
+        MongoServer server = new MongoServer(backend);
         InetSocketAddress address = server.bind();
-        // Registered before any other bean, so destroyed after all of them: also on a failed start.
-        ((DefaultListableBeanFactory) context.getBeanFactory())
-                .registerDisposableBean("embeddedMongoServer", server::shutdownNow);
+        stopper.mongo = server;
+        // Event processors commit it once per batch, before their token (EventProcessingConfig).
+        context.getBeanFactory().registerSingleton("readModelBackend", backend);
         String uri = "mongodb://" + address.getHostString() + ":" + address.getPort() + "/keyhook";
         log.info("Read models: embedded MongoDB server on {}, stored in {}", uri, file);
         return uri;
@@ -68,6 +107,34 @@ public class EmbeddedStorageInitializer implements ApplicationContextInitializer
             return Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+        }
+    }
+
+    /**
+     * Stops the embedded servers once: when the context closes (after all other beans, being
+     * registered first), or when the application fails to start before its context could close.
+     */
+    private static final class Stopper implements org.springframework.beans.factory.DisposableBean,
+            ApplicationListener<ApplicationFailedEvent> {
+
+        private volatile MongoServer mongo;
+        private volatile EmbeddedPostgresServer postgres;
+
+        @Override
+        public synchronized void destroy() {
+            if (mongo != null) {
+                mongo.shutdownNow();
+                mongo = null;
+            }
+            if (postgres != null) {
+                postgres.close();
+                postgres = null;
+            }
+        }
+
+        @Override
+        public void onApplicationEvent(ApplicationFailedEvent event) {
+            destroy();
         }
     }
 }

@@ -6,6 +6,10 @@ import io.keyhook.webhook.circuit.CircuitBreaker;
 import io.keyhook.webhook.dispatch.WebhookDispatcher;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.messaging.StreamableMessageSource;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.eventhandling.EventMessage;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,6 +23,9 @@ import java.util.List;
  * every processor a token write. A batch only takes what is already there, so it adds no latency.
  * <p>The webhook dispatcher and circuit breaker start at the head of the stream: history that
  * predates them is never sent to today's subscriptions.
+ * <p>With the embedded read-model store, every batch commits that store before its token (see
+ * {@link ReadModelBackend}): after a kill -9 a read model is never behind its token, and a batch
+ * whose token was not stored is handled again by idempotent handlers.
  */
 @Configuration
 public class EventProcessingConfig {
@@ -26,7 +33,9 @@ public class EventProcessingConfig {
     static final int BATCH_SIZE = 100;
 
     @Autowired
-    public void configureProcessors(EventProcessingConfigurer processing) {
+    public void configureProcessors(EventProcessingConfigurer processing, ObjectProvider<ReadModelBackend> readModels) {
+        readModels.ifAvailable(backend ->
+                processing.registerDefaultHandlerInterceptor((configuration, name) -> commitBeforeToken(backend)));
         processing.registerDefaultListenerInvocationErrorHandler(configuration -> PropagatingErrorHandler.instance());
         processing.registerTrackingEventProcessorConfiguration(configuration ->
                 TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(BATCH_SIZE));
@@ -35,5 +44,19 @@ public class EventProcessingConfig {
                     TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(BATCH_SIZE)
                             .andInitialTrackingToken(StreamableMessageSource::createHeadToken));
         }
+    }
+
+    /**
+     * Handlers register their own end-of-batch writes while the batch runs (e.g. the usage projection's
+     * bulk insert, in prepare-commit): the commit is added when prepare-commit starts, so it runs after
+     * all of them and still before the transaction that stores the token commits.
+     */
+    private static MessageHandlerInterceptor<EventMessage<?>> commitBeforeToken(ReadModelBackend backend) {
+        return (unitOfWork, chain) -> {
+            if (!(unitOfWork instanceof BatchingUnitOfWork<?> batch) || batch.isFirstMessage()) {
+                unitOfWork.onPrepareCommit(preparing -> preparing.onPrepareCommit(prepared -> backend.commit()));
+            }
+            return chain.proceed();
+        };
     }
 }

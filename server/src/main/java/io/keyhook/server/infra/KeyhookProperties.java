@@ -12,10 +12,28 @@ import java.time.Duration;
  */
 @ConfigurationProperties("keyhook")
 public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
+                                @DefaultValue Postgres postgres,
                                 @DefaultValue Auth auth,
                                 @DefaultValue Api api,
                                 @DefaultValue ApiKeys apiKeys,
                                 @DefaultValue Webhooks webhooks) {
+
+    /**
+     * Where events, tracking tokens, sagas and deadlines are stored. Read by
+     * {@link EmbeddedStorageInitializer} before the context starts; listed here to document them.
+     *
+     * @param url      a JDBC URL ({@code jdbc:postgresql://host:5432/keyhook}; env {@code KEYHOOK_POSTGRES_URL}):
+     *                 that PostgreSQL is used as it is. Unset: a PostgreSQL is started on {@code <data-dir>/postgres}
+     * @param username the user of {@code url}
+     * @param password the password of {@code url}
+     */
+    public record Postgres(String url, @DefaultValue("keyhook") String username, String password) {
+
+        @Override
+        public String toString() {
+            return "Postgres[url=" + url + ", username=" + username + "]";
+        }
+    }
 
     /**
      * @param tokenTtl      how long a login token stays valid

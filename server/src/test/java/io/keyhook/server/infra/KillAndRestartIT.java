@@ -3,6 +3,8 @@ package io.keyhook.server.infra;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keyhook.server.Api;
 import io.keyhook.server.Api.Session;
+import io.keyhook.server.Receiver;
+import io.keyhook.server.infra.postgres.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged jar, killed with SIGKILL in the middle of its life: after a restart on the same data
- * dir, everything it acknowledged is still served (events, read models, login key).
+ * dir, everything it acknowledged is still served (events, read models, login key), and webhooks of
+ * acknowledged writes still arrive. The embedded PostgreSQL outlives the JVM; the next start stops it.
  */
 class KillAndRestartIT {
 
@@ -32,10 +35,18 @@ class KillAndRestartIT {
     private Process server;
 
     @AfterEach
-    void stop() {
-        if (server != null) {
-            server.destroyForcibly();
+    void stop() throws Exception {
+        if (server != null && server.isAlive()) {
+            server.destroy();
+            if (!server.waitFor(60, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
         }
+        // A postmaster left by a killed JVM: stop it, like the next start would.
+        EmbeddedPostgresServer.postmasterOf(dataDir.resolve(EmbeddedPostgresServer.DIRECTORY)).ifPresent(postmaster -> {
+            postmaster.destroy();
+            postmaster.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+        });
     }
 
     @Test
@@ -63,12 +74,40 @@ class KillAndRestartIT {
                 .exchange().expectStatus().isOk();
     }
 
+    @Test
+    void anItemAcknowledgedRightBeforeAKill9IsThereAfterTheRestartAndItsWebhookArrivesSigned() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            int port = freePort();
+            server = start(port, "first.log");
+            Api api = api(port);
+            Session admin = api.signup("Acme");
+            String secret = api.post(admin, "/api/v1/webhooks", Map.of("url", receiver.url("/hook"),
+                            "eventTypes", List.of("item.created")))
+                    .expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody()
+                    .get("secret").asText();
+
+            String itemId = api.createItem(admin, "Bolt", 10, 3).get("id").asText();
+            server.destroyForcibly();
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            server = start(port, "second.log");
+            api.get(admin, "/api/v1/items/" + itemId).expectStatus().isOk().expectBody()
+                    .jsonPath("$.name").isEqualTo("Bolt");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(receiver.at("/hook"))
+                    .anySatisfy(request -> {
+                        assertThat(request.body()).contains(itemId);
+                        assertThat(request.signedWith(secret)).as("signature verifies").isTrue();
+                    }));
+        }
+    }
+
     private Process start(int port, String logName) throws IOException {
         String jar = System.getProperty("keyhook.jar", "target/keyhook.jar");
         Process process = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Daxoniq.update-checker.disabled=true", "-jar", jar,
-                "--server.port=" + port, "--keyhook.data-dir=" + dataDir))
+                "--server.port=" + port, "--keyhook.data-dir=" + dataDir,
+                "--keyhook.webhooks.allow-private-targets=true"))
                 .redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve(logName).toFile())
                 .start();

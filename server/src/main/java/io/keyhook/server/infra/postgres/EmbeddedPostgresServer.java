@@ -1,0 +1,173 @@
+package io.keyhook.server.infra.postgres;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The PostgreSQL server of the embedded default: a real PostgreSQL process started from the JVM on
+ * {@code <data-dir>/postgres}, durable as any other (fsync and synchronous commit on: a commit it
+ * acknowledged survives a kill -9 of it or of the JVM).
+ * <p>The embedding library starts PostgreSQL the way a test wants it ({@code -F}, i.e. fsync off, and
+ * {@code synchronous_commit=off}); both are overridden here. A postmaster outlives a kill -9 of the JVM
+ * that started it, and on the same port the library would silently reuse it with whatever settings it
+ * had: it is stopped first.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+    public static final String DIRECTORY = "postgres";
+    public static final String DATABASE = "keyhook";
+    public static final String USER = "postgres";
+    private static final Duration ORPHAN_STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** Includes crash recovery after a kill -9, which replays the write-ahead log. */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+
+    private final EmbeddedPostgres postgres;
+
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    /** Starts PostgreSQL on {@code <dataDir>/postgres} (initialised on first use) with a database {@value #DATABASE}. */
+    public static EmbeddedPostgresServer start(Path dataDir) {
+        Path directory = dataDir.resolve(DIRECTORY);
+        stopOrphanedPostmaster(directory);
+        long started = System.nanoTime();
+        try {
+            Files.createDirectories(directory);
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(directory)
+                    .setCleanDataDirectory(false)
+                    // Stopped by the application after everything that uses it (see EmbeddedStorageInitializer).
+                    .setRegisterShutdownHook(false)
+                    .setPGStartupWait(STARTUP_TIMEOUT)
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setServerConfig("listen_addresses", "localhost")
+                    // PostgreSQL's own log, in <data-dir>/postgres/log, instead of nowhere.
+                    .setServerConfig("logging_collector", "on")
+                    .start();
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres);
+            server.createDatabase();
+            log.info("Event store: embedded PostgreSQL on port {} in {}, ready in {} ms", postgres.getPort(), directory,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + directory
+                    + " (its own log is in " + directory.resolve("log") + ")", e);
+        }
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE;
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** Fast shutdown: open transactions are rolled back, committed ones are on disk already. */
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            log.warn("Could not stop the embedded PostgreSQL cleanly: {}", e.toString());
+        }
+    }
+
+    private void createDatabase() {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            boolean exists;
+            try (var result = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                exists = result.next();
+            }
+            if (!exists) {
+                statement.execute("CREATE DATABASE " + DATABASE);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the database " + DATABASE + " in the embedded PostgreSQL", e);
+        }
+    }
+
+    /**
+     * A postmaster named in {@code postmaster.pid} that is still alive belongs to a JVM that died
+     * without stopping it: its clients are gone, so a smart shutdown (SIGTERM) ends it.
+     */
+    static void stopOrphanedPostmaster(Path directory) {
+        Optional<ProcessHandle> orphan = postmasterOf(directory);
+        if (orphan.isEmpty()) {
+            return;
+        }
+        ProcessHandle postmaster = orphan.get();
+        log.warn("Stopping the PostgreSQL server (pid {}) that a previous run left on {}", postmaster.pid(), directory);
+        long started = System.nanoTime();
+        postmaster.destroy();
+        if (!waitForExit(postmaster, ORPHAN_STOP_TIMEOUT)) {
+            log.warn("PostgreSQL (pid {}) did not stop within {} s: killing it", postmaster.pid(),
+                    ORPHAN_STOP_TIMEOUT.toSeconds());
+            postmaster.destroyForcibly();
+            if (!waitForExit(postmaster, ORPHAN_STOP_TIMEOUT)) {
+                throw new IllegalStateException("the PostgreSQL server (pid " + postmaster.pid() + ") on " + directory
+                        + " does not stop; stop it and start again");
+            }
+        }
+        log.info("Stopped it in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /** The live postmaster named in the directory's pid file, if there is one. */
+    public static Optional<ProcessHandle> postmasterOf(Path directory) {
+        Path pidFile = directory.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return Optional.empty();
+        }
+        try {
+            List<String> lines = Files.readAllLines(pidFile, StandardCharsets.US_ASCII);
+            if (lines.isEmpty() || lines.get(0).isBlank()) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(lines.get(0).strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(EmbeddedPostgresServer::isPostgres);
+        } catch (IOException | NumberFormatException e) {
+            log.warn("Ignoring an unreadable {}: {}", pidFile, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** A pid in a stale pid file can belong to an unrelated process by now: never signal that one. */
+    private static boolean isPostgres(ProcessHandle process) {
+        return process.info().command().map(command -> Path.of(command).getFileName().toString())
+                .map(name -> name.equals("postgres") || name.equals("postmaster"))
+                .orElse(false);
+    }
+
+    private static boolean waitForExit(ProcessHandle process, Duration timeout) {
+        try {
+            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return !process.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+-- Axon's event store (JdbcEventStorageEngine with the default EventSchema), as Axon's
+-- PostgresEventTableFactory would create it. Every query Axon runs on these tables is served by a
+-- key below: tracking processors read by global index (primary key), aggregates load by
+-- (aggregate id, sequence number), appends check the event id.
+
+CREATE TABLE domainevententry (
+    globalindex         BIGSERIAL    NOT NULL,
+    aggregateidentifier VARCHAR(255) NOT NULL,
+    sequencenumber      BIGINT       NOT NULL,
+    type                VARCHAR(255),
+    eventidentifier     VARCHAR(255) NOT NULL,
+    metadata            BYTEA,
+    payload             BYTEA        NOT NULL,
+    payloadrevision     VARCHAR(255),
+    payloadtype         VARCHAR(255) NOT NULL,
+    timestamp           VARCHAR(255) NOT NULL,
+    PRIMARY KEY (globalindex),
+    UNIQUE (aggregateidentifier, sequencenumber),
+    UNIQUE (eventidentifier)
+);
+
+CREATE TABLE snapshotevententry (
+    aggregateidentifier VARCHAR(255) NOT NULL,
+    sequencenumber      BIGINT       NOT NULL,
+    type                VARCHAR(255) NOT NULL,
+    eventidentifier     VARCHAR(255) NOT NULL,
+    metadata            BYTEA,
+    payload             BYTEA        NOT NULL,
+    payloadrevision     VARCHAR(255),
+    payloadtype         VARCHAR(255) NOT NULL,
+    timestamp           VARCHAR(255) NOT NULL,
+    PRIMARY KEY (aggregateidentifier, sequencenumber),
+    UNIQUE (eventidentifier)
+);

@@ -1,0 +1,81 @@
+package io.keyhook.server.infra.postgres;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The embedded PostgreSQL: durable settings, and a start after a kill -9 of the JVM that ran it. */
+class EmbeddedPostgresServerTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void commitsAreDurableDespiteTheLibrarysTestDefaults() throws Exception {
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir)) {
+            assertThat(setting(postgres, "fsync")).isEqualTo("on");
+            assertThat(setting(postgres, "synchronous_commit")).isEqualTo("on");
+            assertThat(setting(postgres, "full_page_writes")).isEqualTo("on");
+            assertThat(setting(postgres, "listen_addresses")).isEqualTo("localhost");
+            assertThat(query(postgres, "SELECT current_database()")).isEqualTo(EmbeddedPostgresServer.DATABASE);
+        }
+        assertThat(EmbeddedPostgresServer.postmasterOf(dataDir.resolve(EmbeddedPostgresServer.DIRECTORY))).isEmpty();
+    }
+
+    @Test
+    void aPostmasterOrphanedByAKilledJvmIsStoppedAndItsDataServedAgainWithDurableSettings() throws Exception {
+        Process jvm = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PostmasterLeftBehind.class.getName(), dataDir.toString()))
+                .redirectErrorStream(true).start();
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = output.readLine();
+            } while (line != null && !line.equals("ready"));
+            assertThat(line).as("the child JVM started PostgreSQL").isEqualTo("ready");
+        }
+        jvm.destroyForcibly();
+        assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Path directory = dataDir.resolve(EmbeddedPostgresServer.DIRECTORY);
+        ProcessHandle orphan = EmbeddedPostgresServer.postmasterOf(directory).orElseThrow();
+        assertThat(orphan.isAlive()).isTrue();
+
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir)) {
+            assertThat(orphan.isAlive()).as("the orphan was stopped").isFalse();
+            assertThat(EmbeddedPostgresServer.postmasterOf(directory).orElseThrow().pid()).isNotEqualTo(orphan.pid());
+            assertThat(query(postgres, "SELECT note FROM survivor")).isEqualTo("written before the kill");
+            assertThat(setting(postgres, "fsync")).isEqualTo("on");
+            assertThat(setting(postgres, "synchronous_commit")).isEqualTo("on");
+        } finally {
+            if (orphan.isAlive()) {
+                orphan.destroyForcibly();
+            }
+        }
+    }
+
+    private static String setting(EmbeddedPostgresServer postgres, String name) throws SQLException {
+        return query(postgres, "SHOW " + name);
+    }
+
+    private static String query(EmbeddedPostgresServer postgres, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, "");
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            assertThat(result.next()).isTrue();
+            return result.getString(1);
+        }
+    }
+}
