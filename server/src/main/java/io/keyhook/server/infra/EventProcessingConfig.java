@@ -47,16 +47,18 @@ public class EventProcessingConfig {
     }
 
     /**
-     * Handlers register their own end-of-batch writes while the batch runs (e.g. the usage projection's
-     * bulk insert, in prepare-commit): the commit is added when prepare-commit starts, so it runs after
-     * all of them and still before the transaction that stores the token commits.
+     * Handlers register end-of-batch writes of their own while the batch runs (e.g. the usage
+     * projection's bulk insert, in prepare-commit). A batch runs the prepare-commit handlers of each
+     * message in message order, so the commit is registered last, after the last message was handled:
+     * it runs after all of them and still before the transaction that stores the token commits.
      */
-    private static MessageHandlerInterceptor<EventMessage<?>> commitBeforeToken(ReadModelBackend backend) {
+    static MessageHandlerInterceptor<EventMessage<?>> commitBeforeToken(ReadModelBackend backend) {
         return (unitOfWork, chain) -> {
-            if (!(unitOfWork instanceof BatchingUnitOfWork<?> batch) || batch.isFirstMessage()) {
-                unitOfWork.onPrepareCommit(preparing -> preparing.onPrepareCommit(prepared -> backend.commit()));
+            Object result = chain.proceed();
+            if (!(unitOfWork instanceof BatchingUnitOfWork<?> batch) || batch.isLastMessage()) {
+                unitOfWork.onPrepareCommit(prepared -> backend.commit());
             }
-            return chain.proceed();
+            return result;
         };
     }
 }
