@@ -81,7 +81,7 @@ public class EmbeddedStorageInitializer implements ApplicationContextInitializer
         stopper.postgres = postgres;
         return Map.of("spring.datasource.url", postgres.jdbcUrl(),
                 "spring.datasource.username", EmbeddedPostgresServer.USER,
-                "spring.datasource.password", "");
+                "spring.datasource.password", postgres.password());
     }
 
     private static boolean embeddedMongoWanted(ConfigurableEnvironment environment) {

@@ -1,5 +1,6 @@
 package io.keyhook.server.infra.postgres;
 
+import io.keyhook.server.infra.SecretFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,10 +10,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  * {@code synchronous_commit=off}); both are overridden here. A postmaster outlives a kill -9 of the JVM
  * that started it, and on the same port the library would silently reuse it with whatever settings it
  * had: it is stopped first.
+ * <p>It listens on localhost only, and asks for a password there: the one generated once into
+ * {@code <data-dir>/postgres-password}. The library initialises a new cluster with {@code trust}
+ * for everyone; the first start sets the password and switches to {@code scram-sha-256}.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -36,10 +42,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** Includes crash recovery after a kill -9, which replays the write-ahead log. */
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
-    private final EmbeddedPostgres postgres;
+    static final String PASSWORD_FILE = "postgres-password";
+    private static final String PASSWORD_ONLY = """
+            # Written by Keyhook at every start: a password for everyone, over TCP and the local socket.
+            local all all scram-sha-256
+            host  all all 127.0.0.1/32 scram-sha-256
+            host  all all ::1/128 scram-sha-256
+            """;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    private final EmbeddedPostgres postgres;
+    private final String password;
+
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, String password) {
         this.postgres = postgres;
+        this.password = password;
     }
 
     /** Starts PostgreSQL on {@code <dataDir>/postgres} (initialised on first use) with a database {@value #DATABASE}. */
@@ -49,6 +65,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         long started = System.nanoTime();
         try {
             Files.createDirectories(directory);
+            String password = password(dataDir);
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
@@ -61,8 +78,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("listen_addresses", "localhost")
                     // PostgreSQL's own log, in <data-dir>/postgres/log, instead of nowhere.
                     .setServerConfig("logging_collector", "on")
+                    .setServerConfig("password_encryption", "scram-sha-256")
+                    .setConnectConfig("password", password)
                     .start();
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres);
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, password);
+            server.requirePassword(directory);
             server.createDatabase();
             log.info("Event store: embedded PostgreSQL on port {} in {}, ready in {} ms", postgres.getPort(), directory,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -81,6 +101,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return postgres.getPort();
     }
 
+    public String password() {
+        return password;
+    }
+
     /** Fast shutdown: open transactions are rolled back, committed ones are on disk already. */
     @Override
     public void close() {
@@ -88,6 +112,28 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             log.warn("Could not stop the embedded PostgreSQL cleanly: {}", e.toString());
+        }
+    }
+
+    private static String password(Path dataDir) {
+        byte[] secret = SecretFiles.configuredOrGenerated(null, null, dataDir.resolve(PASSWORD_FILE), 24, true,
+                new SecureRandom(), "embedded PostgreSQL password");
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
+    /** Idempotent: sets the password (again) and makes the server ask for it from now on. */
+    private void requirePassword(Path directory) throws IOException {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            // The password is base64url: no quote can end the literal.
+            statement.execute("ALTER ROLE " + USER + " PASSWORD '" + password + "'");
+            Path hba = directory.resolve("pg_hba.conf");
+            if (!Files.readString(hba, StandardCharsets.UTF_8).equals(PASSWORD_ONLY)) {
+                Files.writeString(hba, PASSWORD_ONLY, StandardCharsets.UTF_8);
+                statement.execute("SELECT pg_reload_conf()");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot set the password of the embedded PostgreSQL", e);
         }
     }
 

@@ -6,7 +6,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The embedded PostgreSQL: durable settings, and a start after a kill -9 of the JVM that ran it. */
 class EmbeddedPostgresServerTest {
@@ -31,6 +34,22 @@ class EmbeddedPostgresServerTest {
             assertThat(setting(postgres, "full_page_writes")).isEqualTo("on");
             assertThat(setting(postgres, "listen_addresses")).isEqualTo("localhost");
             assertThat(query(postgres, "SELECT current_database()")).isEqualTo(EmbeddedPostgresServer.DATABASE);
+        }
+        assertThat(EmbeddedPostgresServer.postmasterOf(dataDir.resolve(EmbeddedPostgresServer.DIRECTORY))).isEmpty();
+    }
+
+    @Test
+    void onlyThePasswordInTheDataDirOpensIt() throws Exception {
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir)) {
+            assertThatThrownBy(() -> DriverManager.getConnection(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, ""))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("password");
+            assertThatThrownBy(() -> DriverManager.getConnection(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, "guess"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+            assertThat(Files.getPosixFilePermissions(dataDir.resolve(EmbeddedPostgresServer.PASSWORD_FILE)))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        }
+        try (EmbeddedPostgresServer again = EmbeddedPostgresServer.start(dataDir)) {
+            assertThat(query(again, "SELECT 1")).isEqualTo("1");
         }
         assertThat(EmbeddedPostgresServer.postmasterOf(dataDir.resolve(EmbeddedPostgresServer.DIRECTORY))).isEmpty();
     }
@@ -71,7 +90,7 @@ class EmbeddedPostgresServerTest {
     }
 
     private static String query(EmbeddedPostgresServer postgres, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, "");
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, postgres.password());
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(sql)) {
             assertThat(result.next()).isTrue();

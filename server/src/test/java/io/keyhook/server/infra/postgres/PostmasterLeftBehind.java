@@ -13,7 +13,7 @@ public final class PostmasterLeftBehind {
 
     public static void main(String[] args) throws Exception {
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(Path.of(args[0]));
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, "");
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, postgres.password());
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE survivor (note TEXT)");
             statement.execute("INSERT INTO survivor VALUES ('written before the kill')");
