@@ -113,7 +113,7 @@ class KillAndRestartIT {
                 .start();
         WebTestClient client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
                 .responseTimeout(Duration.ofSeconds(5)).build();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .untilAsserted(() -> {
                     assertThat(process.isAlive()).as("server process alive").isTrue();
                     client.get().uri("/actuator/health").exchange().expectStatus().isOk();

@@ -118,14 +118,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static String password(Path dataDir) {
         byte[] secret = SecretFiles.configuredOrGenerated(null, null, dataDir.resolve(PASSWORD_FILE), 24, true,
                 new SecureRandom(), "embedded PostgreSQL password");
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        // The password is the file's content: tools that connect to the embedded server read it from there.
+        return Base64.getEncoder().encodeToString(secret);
     }
 
     /** Idempotent: sets the password (again) and makes the server ask for it from now on. */
     private void requirePassword(Path directory) throws IOException {
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
              Statement statement = connection.createStatement()) {
-            // The password is base64url: no quote can end the literal.
+            // The password is base64: no quote can end the literal.
             statement.execute("ALTER ROLE " + USER + " PASSWORD '" + password + "'");
             Path hba = directory.resolve("pg_hba.conf");
             if (!Files.readString(hba, StandardCharsets.UTF_8).equals(PASSWORD_ONLY)) {
