@@ -72,12 +72,12 @@ report() {
     while IFS= read -r line; do
         case $line in
         "@phase keyhook start")
-            server_start=$(proc_ticks "$SERVER")
+            server_start=$(proc_ticks "$SERVER") || { echo "the server ($SERVER) is gone" >&2; return 1; }
             db_start=$(db_ticks)
             echo go >&3
             ;;
         "@phase keyhook end "*)
-            now=$(proc_ticks "$SERVER")
+            now=$(proc_ticks "$SERVER") || { echo "the server ($SERVER) is gone" >&2; return 1; }
             server_cpu=$((now - server_start))
             now=$(db_ticks)
             [ -z "$now" ] || [ -z "$db_start" ] || db_cpu=$((now - db_start))
