@@ -23,26 +23,34 @@ CLEANUP=()
 source bench/start-server.sh --spring.profiles.active=bench
 
 json() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
-SIGNUP=$(curl -sf "$BASE/api/v1/auth/signup" -H 'Content-Type: application/json' \
+SIGNUP=$(curl -sS -f "$BASE/api/v1/auth/signup" -H 'Content-Type: application/json' \
     -d '{"organization":"Bench","email":"bench@example.com","password":"bench password"}')
 TOKEN=$(echo "$SIGNUP" | json '["token"]')
 ORG=$(echo "$SIGNUP" | json '["organizationId"]')
 for i in $(seq 1 20); do
-    curl -sf "$BASE/api/v1/items" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-        -d "{\"name\":\"Item $i\",\"sku\":\"SKU-$i\",\"quantity\":$((i * 10)),\"lowStockThreshold\":5}" >/dev/null
+    curl -sS -f -o /dev/null "$BASE/api/v1/items" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+        -d "{\"name\":\"Item $i\",\"sku\":\"SKU-$i\",\"quantity\":$((i * 10)),\"lowStockThreshold\":5}"
 done
-ISSUED=$(curl -sf "$BASE/api/v1/api-keys" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+ISSUED=$(curl -sS -f "$BASE/api/v1/api-keys" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
     -d '{"name":"bench","scopes":["items:read"],"rateLimitPerMinute":1000000}')
 KEY=$(echo "$ISSUED" | json '["key"]')
 KEY_ID=$(echo "$ISSUED" | json '["id"]')
 
 audited() {
-    curl -sf "$BASE/api/v1/api-keys/$KEY_ID/usage?size=1" -H "Authorization: Bearer $TOKEN" | json '["total"]'
+    curl -sS -f "$BASE/api/v1/api-keys/$KEY_ID/usage?size=1" -H "Authorization: Bearer $TOKEN" | json '["total"]'
 }
-# Waits until the usage projection has caught up, so its work does not spill into the next run.
+# Waits until the usage projection has caught up, so its work does not spill into the next run:
+# until its count holds still for a second; fails after 120 s.
 settle() {
-    local last=-1 now
-    while now=$(audited); [ "$now" != "$last" ]; do last=$now; sleep 1; done
+    local last=-1 now i
+    for ((i = 0; i < 120; i++)); do
+        now=$(audited)
+        [ "$now" != "$last" ] || return 0
+        last=$now
+        sleep 1
+    done
+    echo "the usage audit count was still moving after 120 s (at $now)" >&2
+    return 1
 }
 run() { # name url [header]
     local out
@@ -51,18 +59,28 @@ run() { # name url [header]
     else
         out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$2")
     fi
-    local rps p99 requests errors
+    local rps p99 requests errors socket
+    socket=$(echo "$out" | awk '/Socket errors/')
+    [ -z "$socket" ] || echo "$1 run against $2: $socket" >&2
     rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
     p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
     requests=$(echo "$out" | awk '/requests in/ {print $1}')
     errors=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+    if [ -z "$rps" ] || [ -z "$p99" ] || [ -z "$requests" ]; then
+        echo "unexpected wrk output for $2:" >&2
+        echo "$out" >&2
+        return 1
+    fi
     echo "$1 $rps $p99 $requests ${errors:-0}"
 }
 
-echo "warming up (JIT) ..."
-for _ in 1 2 3; do
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d10s "$BASE/bench/items?organizationId=$ORG" >/dev/null
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -H "X-API-Key: $KEY" "$BASE/api/v1/items" >/dev/null
+echo "warming up (JIT): 3 x 10 s of each ..."
+for warmup in 1 2 3; do
+    baseline=$(DURATION=10s run baseline "$BASE/bench/items?organizationId=$ORG")
+    keyed=$(DURATION=10s run keyed "$BASE/api/v1/items" "X-API-Key: $KEY")
+    read -r _ b_rps _ _ b_err <<<"$baseline"
+    read -r _ a_rps _ _ a_err <<<"$keyed"
+    echo "warm-up $warmup: no auth $b_rps requests/s ($b_err non-2xx), API key $a_rps requests/s ($a_err non-2xx)"
 done
 settle
 
@@ -70,8 +88,10 @@ printf '%-6s %-10s %12s %10s %12s\n' round variant "requests/s" p99 non-2xx
 RESULTS=()
 for round in $(seq 1 "$ROUNDS"); do
     before=$(audited)
-    read -r _ b_rps b_p99 _ b_err < <(run baseline "$BASE/bench/items?organizationId=$ORG")
-    read -r _ a_rps a_p99 a_requests a_err < <(run keyed "$BASE/api/v1/items" "X-API-Key: $KEY")
+    baseline=$(run baseline "$BASE/bench/items?organizationId=$ORG")
+    keyed=$(run keyed "$BASE/api/v1/items" "X-API-Key: $KEY")
+    read -r _ b_rps b_p99 _ b_err <<<"$baseline"
+    read -r _ a_rps a_p99 a_requests a_err <<<"$keyed"
     settle
     after=$(audited)
     printf '%-6s %-10s %12s %10s %12s\n' "$round" "no auth" "$b_rps" "$b_p99" "$b_err"

@@ -6,6 +6,11 @@
 # Then M deliveries to a receiver that fails each twice show how late retries start against
 # their schedule (retries here: 1 s, then 2 s).
 #
+# Last, measured while the server still runs: the size of its data dir per delivery made, and the
+# CPU time the server process (and, once the server runs one, its embedded PostgreSQL) used during
+# the N Keyhook deliveries, per delivery. The CPU times are read from /proc at the two ends of that
+# phase, while DeliveryBench waits.
+#
 #   bench/delivery.sh                 # N=5000, M=200
 #   N=20000 M=500 bench/delivery.sh
 #
@@ -19,10 +24,89 @@ PORT=${PORT:-18090}
 BASE="http://127.0.0.1:$PORT"
 
 cd "$(dirname "$0")/.."
-CP=$(mktemp)
-CLEANUP=("rm -f '$CP'")
-./mvnw -B -q -pl webhook-saga dependency:build-classpath -Dmdep.outputFile="$CP" -Dmdep.includeScope=runtime >/dev/null
+CLEANUP=()
 source bench/start-server.sh --keyhook.webhooks.allow-private-targets=true \
     --keyhook.webhooks.retry.initial-delay=1s --keyhook.webhooks.retry.multiplier=2
+source scripts/jar-classpath.sh
 
-java -cp "$(cat "$CP")" bench/DeliveryBench.java "$BASE" "$N" "$CONCURRENCY" "$M"
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+
+# CPU clock ticks (utime + stime) process $1 has used; with a second argument "1", also those of its
+# children it has reaped (cutime + cstime). Fails if the process is gone.
+proc_ticks() {
+    local stat fields
+    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+    read -ra fields <<<"${stat##*) }" # fields[0] is field 3 of proc(5), the state
+    if [ "${2:-}" = 1 ]; then
+        echo $((fields[11] + fields[12] + fields[13] + fields[14]))
+    else
+        echo $((fields[11] + fields[12]))
+    fi
+}
+
+# CPU clock ticks of the embedded PostgreSQL: the postmaster whose PID is on the first line of
+# <data-dir>/postgres/postmaster.pid, with the children it has reaped, and its live children (with
+# theirs). Prints nothing when there is none.
+db_ticks() {
+    local file="$DATA/postgres/postmaster.pid" postmaster total child ticks
+    [ -f "$file" ] || return 0
+    read -r postmaster <"$file"
+    total=$(proc_ticks "$postmaster" 1) || return 0
+    for child in $(pgrep -P "$postmaster"); do
+        # A child that ended since pgrep listed it is counted in the postmaster's cutime/cstime.
+        ticks=$(proc_ticks "$child" 1) && total=$((total + ticks))
+    done
+    echo "$total"
+}
+
+per_delivery_ms() { # ticks deliveries
+    awk -v ticks="$1" -v tps="$TICKS_PER_SECOND" -v n="$2" 'BEGIN { printf "%.2f", ticks * 1000 / tps / n }'
+}
+
+# Reads DeliveryBench's output: passes its lines through, samples the CPU times at its phase marks
+# (DeliveryBench waits for a line on its stdin, the fifo, after each), and once it has finished
+# prints the data dir's size and the CPU per delivery.
+report() {
+    local line server_start='' db_start='' server_cpu='' db_cpu='' phase_deliveries='' deliveries='' bytes now
+    exec 3>"$ACK"
+    while IFS= read -r line; do
+        case $line in
+        "@phase keyhook start")
+            server_start=$(proc_ticks "$SERVER") || { echo "the server ($SERVER) is gone" >&2; return 1; }
+            db_start=$(db_ticks)
+            echo go >&3
+            ;;
+        "@phase keyhook end "*)
+            now=$(proc_ticks "$SERVER") || { echo "the server ($SERVER) is gone" >&2; return 1; }
+            server_cpu=$((now - server_start))
+            now=$(db_ticks)
+            [ -z "$now" ] || [ -z "$db_start" ] || db_cpu=$((now - db_start))
+            phase_deliveries=${line##* }
+            echo go >&3
+            ;;
+        "@deliveries "*)
+            deliveries=${line##* }
+            ;;
+        *)
+            printf '%s\n' "$line"
+            ;;
+        esac
+    done
+    exec 3>&-
+    if [ -z "$deliveries" ] || [ -z "$phase_deliveries" ]; then
+        return 0 # DeliveryBench did not finish; it has said why
+    fi
+    bytes=$(du -sb "$DATA" | cut -f1)
+    awk -v bytes="$bytes" -v n="$deliveries" \
+        'BEGIN { printf "data dir: %.1f MB after %d deliveries (%.2f KB per delivery)\n", bytes / 1048576, n, bytes / 1024 / n }'
+    echo "server CPU per delivery: $(per_delivery_ms "$server_cpu" "$phase_deliveries") ms" \
+        "($server_cpu ticks of 1/$TICKS_PER_SECOND s over $phase_deliveries deliveries)"
+    if [ -n "$db_cpu" ]; then
+        echo "database CPU per delivery: $(per_delivery_ms "$db_cpu" "$phase_deliveries") ms" \
+            "($db_cpu ticks of 1/$TICKS_PER_SECOND s over $phase_deliveries deliveries)"
+    fi
+}
+
+ACK="$RUN_DIR/phase-ack"
+mkfifo "$ACK"
+java -cp "$JAR_CLASSPATH" bench/DeliveryBench.java "$BASE" "$N" "$CONCURRENCY" "$M" --wait-at-phases <"$ACK" | report

@@ -1,15 +1,131 @@
 # Sourced by the benchmarks: starts the packaged server on loopback with a fresh data dir and the
-# given extra arguments, stops it (and removes the data dir) on exit, and waits until it is healthy.
-# Needs PORT and BASE; sets SERVER and DATA.
+# given extra arguments, and waits until it is healthy. On exit, whether the benchmark succeeded,
+# failed or was interrupted (Ctrl-C), it runs the caller's CLEANUP steps (last added first): it
+# stops the server, then any embedded PostgreSQL the server left running, and removes the data
+# dir. The script's exit status stays that of the benchmark.
+#
+# Needs PORT, BASE and a CLEANUP array (the caller's own steps, may be empty); source it before
+# anything else that adds to CLEANUP, since it installs the trap that runs them. Sets SERVER (the
+# server's java PID), DATA (its data dir) and SERVER_LOG.
+# STARTUP_TIMEOUT (seconds, default 180) bounds the wait for the server to become healthy.
+
+SERVER=
+RUN_DIR=
+SERVER_LOG_SHOWN=
+
+bench_cleanup() {
+    local rc=$? i
+    trap '' INT TERM HUP
+    set +e
+    for ((i = ${#CLEANUP[@]} - 1; i >= 0; i--)); do
+        eval "${CLEANUP[i]}"
+    done
+    exit "$rc"
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# Shows the end of the server's log if the benchmark failed, stops the server (SIGTERM, then
+# SIGKILL after 60 s) and an embedded PostgreSQL it left behind, and removes the run's directory.
+stop_server() {
+    local i
+    if [ "${rc:-0}" -ne 0 ] && [ "${rc:-0}" -lt 128 ] && [ -z "$SERVER_LOG_SHOWN" ] && [ -s "${SERVER_LOG:-}" ]; then
+        echo "--- the last lines of the server log:" >&2
+        tail -n 40 "$SERVER_LOG" >&2
+        echo "---" >&2
+    fi
+    if [ -n "$SERVER" ]; then
+        if kill -0 "$SERVER" 2>/dev/null; then
+            kill -TERM "$SERVER"
+            for ((i = 0; i < 600; i++)); do
+                kill -0 "$SERVER" 2>/dev/null || break
+                sleep 0.1
+            done
+            if kill -0 "$SERVER" 2>/dev/null; then
+                echo "the server ($SERVER) did not stop within 60 s of SIGTERM; killing it" >&2
+                kill -KILL "$SERVER"
+            fi
+        fi
+        # Reaps it; its own status (143 after SIGTERM) is not the benchmark's.
+        wait "$SERVER"
+    fi
+    if [ -n "$RUN_DIR" ]; then
+        stop_postmaster "$DATA/postgres/postmaster.pid"
+        rm -rf "$RUN_DIR"
+    fi
+}
+
+# The server will run an embedded PostgreSQL under <data-dir>/postgres; if the server's JVM died hard,
+# that postmaster outlives it. Stops the process whose PID is on the first line of the given
+# postmaster.pid, if it still runs and is a postgres (SIGTERM, then SIGKILL, with its children, after
+# 10 s). Does nothing when the file does not exist.
+stop_postmaster() {
+    local pid children i
+    [ -f "$1" ] || return 0
+    read -r pid <"$1"
+    if ! [[ $pid =~ ^[0-9]+$ ]]; then
+        echo "no PID on the first line of $1: '$pid'" >&2
+        return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || return 0
+    if [ "$(ps -o comm= -p "$pid")" != postgres ]; then
+        echo "process $pid of $1 is not a postgres ($(ps -o comm= -p "$pid")); leaving it alone" >&2
+        return 0
+    fi
+    echo "stopping the PostgreSQL the server left running (postmaster $pid)" >&2
+    kill -TERM "$pid"
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    echo "postmaster $pid did not stop within 10 s of SIGTERM; killing it and its children" >&2
+    children=$(pgrep -P "$pid" || true)
+    kill -KILL "$pid" $children
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+}
+
+CLEANUP+=(stop_server)
+
 [ -f server/target/keyhook.jar ] || ./mvnw -B -q package -DskipTests
-DATA=$(mktemp -d)
+
+# Another process on the port would answer the health checks in place of this server.
+port_check=0
+curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$PORT/" || port_check=$?
+if [ "$port_check" -ne 7 ]; then
+    echo "something already listens on 127.0.0.1:$PORT (curl exit status $port_check); choose another PORT" >&2
+    exit 1
+fi
+
+RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/keyhook-bench.XXXXXX")
+DATA="$RUN_DIR/data"
+SERVER_LOG="$RUN_DIR/server.log"
+mkdir "$DATA"
 java -Xms512m -Xmx1g -jar server/target/keyhook.jar --server.address=127.0.0.1 --server.port="$PORT" \
-    --keyhook.data-dir="$DATA" "$@" >"$DATA/server.log" 2>&1 &
+    --keyhook.data-dir="$DATA" "$@" >"$SERVER_LOG" 2>&1 &
 SERVER=$!
-CLEANUP+=("kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf '$DATA'")
-trap 'for step in "${CLEANUP[@]}"; do eval "$step"; done' EXIT
-for _ in $(seq 1 120); do
-    curl -sf "$BASE/actuator/health" >/dev/null && break
-    kill -0 $SERVER 2>/dev/null || { cat "$DATA/server.log" >&2; exit 1; }
+
+STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-180}
+startup_deadline=$((SECONDS + STARTUP_TIMEOUT))
+for ((attempt = 1; ; attempt++)); do
+    if health=$(curl -sS -f -o /dev/null --max-time 5 "$BASE/actuator/health" 2>&1) && kill -0 "$SERVER" 2>/dev/null; then
+        break
+    fi
+    if ! kill -0 "$SERVER" 2>/dev/null; then
+        echo "the server exited while starting; its log:" >&2
+        cat "$SERVER_LOG" >&2
+        SERVER_LOG_SHOWN=1
+        exit 1
+    fi
+    if [ "$SECONDS" -ge "$startup_deadline" ] || [ "$attempt" -ge $((STARTUP_TIMEOUT * 2)) ]; then
+        echo "the server was not healthy after $STARTUP_TIMEOUT s ($health); its log:" >&2
+        cat "$SERVER_LOG" >&2
+        SERVER_LOG_SHOWN=1
+        exit 1
+    fi
     sleep 0.5
 done
