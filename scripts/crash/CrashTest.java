@@ -1,6 +1,5 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -249,7 +248,8 @@ public class CrashTest {
                     new Verifier(new Api(server.base()), receiver, tenants, result, killedNanos).verify();
                     server.stop(STOP_DEADLINE);
                 } finally {
-                    server.killHard();
+                    server.signalKill();
+                    server.waitFor(Duration.ofSeconds(30));
                     Postmaster.killLeftover(dataDir);
                 }
             }
@@ -278,8 +278,9 @@ public class CrashTest {
                 OptionalLong postmaster = powerCut ? requirePostmaster() : OptionalLong.empty();
                 stopping.set(true);
                 killedNanos = System.nanoTime();
-                server.killHard();
+                server.signalKill();
                 postmaster.ifPresent(Postmaster::killHard);
+                server.killHard();
             } finally {
                 stopping.set(true);
             }
@@ -831,8 +832,11 @@ public class CrashTest {
             this.crashNanos = crashNanos;
         }
 
+        /** When the client saw an answer, against the kill signal (an answer the server sent just before can be read just after). */
         String beforeCrash(long nanos) {
-            return String.format("%.2f s before the kill", (crashNanos - nanos) / 1e9);
+            double seconds = (crashNanos - nanos) / 1e9;
+            return seconds >= 0 ? String.format("%.2f s before the kill", seconds)
+                    : String.format("read %.2f s after the kill signal", -seconds);
         }
 
         void verify() {
@@ -1485,7 +1489,7 @@ public class CrashTest {
                     body = JSON.readTree(text);
                 }
             } catch (IOException e) {
-                body = ((ObjectNode) JSON.createObjectNode()).put("unreadable", text);
+                body = JSON.createObjectNode().put("unreadable", text);
             }
             return new Answer(response.statusCode(), body, lines);
         }
@@ -1570,8 +1574,14 @@ public class CrashTest {
 
         /** SIGKILL, and wait until the process is gone. */
         void killHard() {
+            signalKill();
+            if (!waitFor(Duration.ofSeconds(30))) {
+                throw new InfrastructureFailure("the server survived SIGKILL for 30 s", log);
+            }
+        }
+
+        void signalKill() {
             process.destroyForcibly();
-            waitFor(Duration.ofSeconds(30));
         }
 
         /** SIGTERM, and wait for a graceful stop. */
@@ -1664,8 +1674,8 @@ public class CrashTest {
         }
 
         private static boolean bindable(int port) {
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return true;
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return probe.isBound();
             } catch (IOException e) {
                 return false;
             }
