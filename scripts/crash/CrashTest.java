@@ -116,6 +116,7 @@ public class CrashTest {
         final String kind;
         int acknowledged;
         int inFlight;
+        int refused;
         int lost;
         int deliveriesExpected;
         int deliveriesReceived;
@@ -137,10 +138,10 @@ public class CrashTest {
         }
 
         String progressLine() {
-            return String.format("round %d (%s): acknowledged %d (in flight %d), lost %d; deliveries expected %d "
+            return String.format("round %d (%s): acknowledged %d (in flight %d, refused %d), lost %d; deliveries expected %d "
                             + "(events received %d), missing %d, webhook-id changed %d, bad signatures %d; "
                             + "audit checked %d, missing %d; phantom %d",
-                    round, kind, acknowledged, inFlight, lost, deliveriesExpected, deliveriesReceived, missing,
+                    round, kind, acknowledged, inFlight, refused, lost, deliveriesExpected, deliveriesReceived, missing,
                     webhookIdChanged, badSignatures, auditChecked, auditMissing, phantom);
         }
 
@@ -411,6 +412,7 @@ public class CrashTest {
         final List<ExpectedEvent> acknowledgedEvents = new ArrayList<>();
         int acknowledgedWrites;
         int rejectedWrites;
+        RuntimeException failure;
         final List<String> notes = new ArrayList<>();
         int sequence;
 
@@ -509,6 +511,8 @@ public class CrashTest {
                 if (!stopping.get()) {
                     tenant.notes.add("a write's outcome is unknown while the server was up: " + e.getMessage());
                 }
+            } catch (RuntimeException e) {
+                tenant.failure = e;
             }
         }
 
@@ -841,8 +845,14 @@ public class CrashTest {
 
         void verify() {
             for (Tenant tenant : tenants) {
+                if (tenant.failure != null) {
+                    throw new InfrastructureFailure("client " + tenant.label + " failed: " + tenant.failure, null);
+                }
+            }
+            for (Tenant tenant : tenants) {
                 result.acknowledged += tenant.acknowledgedWrites;
                 result.inFlight += tenant.inFlight();
+                result.refused += tenant.rejectedWrites;
                 tenant.notes.forEach(note -> result.problem(tenant.label + ": note: " + note));
                 committedInFlight.put(tenant, new ArrayList<>());
                 verifyOrganizations(tenant);
