@@ -1692,7 +1692,7 @@ public class CrashTest {
         }
     }
 
-    // ---------------------------------------------------------------- small helpers
+    // ---------------------------------------------------------------- threads, sleeps, files
 
     static String textOrNull(JsonNode node) {
         return node == null || node.isNull() ? null : node.asText();
