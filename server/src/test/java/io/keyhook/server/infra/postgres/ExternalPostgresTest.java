@@ -1,0 +1,81 @@
+package io.keyhook.server.infra.postgres;
+
+import io.keyhook.server.Api;
+import io.keyhook.server.KeyhookApplication;
+import io.keyhook.server.OwnNettyResources;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code keyhook.postgres.url} points the application at a PostgreSQL of one's own: its schema is
+ * migrated there, events land there, and no PostgreSQL is started in the data dir.
+ */
+class ExternalPostgresTest {
+
+    @TempDir
+    Path serverDir;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void theConfiguredPostgresHoldsTheEventsAndNoneIsStarted() throws Exception {
+        try (EmbeddedPostgresServer external = EmbeddedPostgresServer.start(serverDir)) {
+            execute(external, "postgres", "CREATE ROLE keyhook LOGIN PASSWORD 'keyhook secret'");
+            execute(external, "postgres", "CREATE DATABASE keyhook_shared OWNER keyhook");
+            String url = "jdbc:postgresql://localhost:" + external.port() + "/keyhook_shared";
+
+            System.setProperty("axoniq.update-checker.disabled", "true");
+            String itemId;
+            try (ConfigurableApplicationContext app = new SpringApplicationBuilder(KeyhookApplication.class,
+                    OwnNettyResources.class).run("--keyhook.data-dir=" + dataDir, "--server.port=0",
+                    "--keyhook.postgres.url=" + url, "--keyhook.postgres.username=keyhook",
+                    "--keyhook.postgres.password=keyhook secret")) {
+                int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+                Api api = new Api(WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                        .responseTimeout(Duration.ofSeconds(30)).build());
+                itemId = api.createItem(api.signup("Acme"), "Bolt", 10, 3).get("id").asText();
+            }
+
+            assertThat(dataDir.resolve(EmbeddedPostgresServer.DIRECTORY)).doesNotExist();
+            assertThat(Files.exists(dataDir.resolve(EmbeddedPostgresServer.PASSWORD_FILE))).isFalse();
+            try (Connection connection = DriverManager.getConnection(url, "keyhook", "keyhook secret");
+                 Statement statement = connection.createStatement()) {
+                assertThat(count(statement, "SELECT count(*) FROM domainevententry WHERE aggregateidentifier = '"
+                        + itemId + "'")).isEqualTo(1);
+                assertThat(count(statement, "SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(3);
+                assertThat(count(statement, "SELECT count(*) FROM tokenentry")).isPositive();
+            }
+        }
+    }
+
+    private static void execute(EmbeddedPostgresServer server, String database, String sql) throws SQLException {
+        String url = "jdbc:postgresql://localhost:" + server.port() + "/" + database;
+        try (Connection connection = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, server.password());
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static long count(Statement statement, String sql) throws SQLException {
+        try (ResultSet result = statement.executeQuery(sql)) {
+            assertThat(result.next()).isTrue();
+            return result.getLong(1);
+        }
+    }
+}
