@@ -5,6 +5,7 @@ import io.keyhook.server.Api;
 import io.keyhook.server.Api.Session;
 import io.keyhook.server.KeyhookApplication;
 import io.keyhook.server.OwnNettyResources;
+import io.keyhook.server.infra.postgres.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -48,6 +49,9 @@ class RestartTest {
                     new Update().set("description", "written before the restart").set("version", -1L), "items")
                     .block(Duration.ofSeconds(10));
         }
+
+        // PostgreSQL is stopped with the application, after everything that used it.
+        assertThat(EmbeddedPostgresServer.postmasterOf(dataDir.resolve(EmbeddedPostgresServer.DIRECTORY))).isEmpty();
 
         try (ConfigurableApplicationContext second = start()) {
             Api api = api(second);
