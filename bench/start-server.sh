@@ -7,7 +7,13 @@
 # Needs PORT, BASE and a CLEANUP array (the caller's own steps, may be empty); source it before
 # anything else that adds to CLEANUP, since it installs the trap that runs them. Sets SERVER (the
 # server's java PID), DATA (its data dir) and SERVER_LOG.
-# STARTUP_TIMEOUT (seconds, default 180) bounds the wait for the server to become healthy.
+# STARTUP_TIMEOUT (seconds, default 180) bounds the wait for the server to become healthy;
+# STARTUP_POLL (seconds, default 0.5) is the interval between health checks.
+#
+# For benchmarks that restart the server on the same data dir: halt_server stops it (SIGTERM and a
+# wait for its exit, or SIGKILL with "kill"), restart_server starts it again with the same arguments
+# and waits until it is healthy. SERVER_LAUNCH_NS and SERVER_READY_NS (date +%s%N) tell when the
+# last start was launched and when it answered its health check.
 
 SERVER=
 RUN_DIR=
@@ -91,41 +97,85 @@ stop_postmaster() {
 
 CLEANUP+=(stop_server)
 
+# Another process on the port would answer the health checks in place of this server.
+check_port_free() {
+    local port_check=0
+    curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$PORT/" || port_check=$?
+    if [ "$port_check" -ne 7 ]; then
+        echo "something already listens on 127.0.0.1:$PORT (curl exit status $port_check); choose another PORT" >&2
+        exit 1
+    fi
+}
+
+# Starts the server in the background on $DATA with SERVER_ARGS, its output appended to SERVER_LOG.
+launch_server() {
+    SERVER_LAUNCH_NS=$(date +%s%N)
+    java -Xms512m -Xmx1g -jar server/target/keyhook.jar --server.address=127.0.0.1 --server.port="$PORT" \
+        --keyhook.data-dir="$DATA" "${SERVER_ARGS[@]}" >>"$SERVER_LOG" 2>&1 &
+    SERVER=$!
+}
+
+# Waits until the server answers its health check; exits (status 1, with its log) if it stops or
+# is not healthy within STARTUP_TIMEOUT seconds.
+await_healthy() {
+    local timeout=${STARTUP_TIMEOUT:-180} poll=${STARTUP_POLL:-0.5} deadline attempts attempt health=
+    deadline=$((SECONDS + timeout))
+    attempts=$(awk -v t="$timeout" -v p="$poll" 'BEGIN { printf "%d", t / p + 1 }')
+    for ((attempt = 1; ; attempt++)); do
+        if health=$(curl -sS -f -o /dev/null --max-time 5 "$BASE/actuator/health" 2>&1) && kill -0 "$SERVER" 2>/dev/null; then
+            SERVER_READY_NS=$(date +%s%N)
+            return 0
+        fi
+        if ! kill -0 "$SERVER" 2>/dev/null; then
+            echo "the server exited while starting; its log:" >&2
+            cat "$SERVER_LOG" >&2
+            SERVER_LOG_SHOWN=1
+            exit 1
+        fi
+        if [ "$SECONDS" -ge "$deadline" ] || [ "$attempt" -ge "$attempts" ]; then
+            echo "the server was not healthy after $timeout s ($health); its log:" >&2
+            cat "$SERVER_LOG" >&2
+            SERVER_LOG_SHOWN=1
+            exit 1
+        fi
+        sleep "$poll"
+    done
+}
+
+# Stops the server and waits for its JVM to exit, keeping the data dir: "term" (default) sends
+# SIGTERM and waits up to 60 s, "kill" sends SIGKILL (the embedded PostgreSQL then outlives it),
+# with the same kill to any further PIDs given. Sets SERVER_EXIT to the JVM's exit status.
+halt_server() { # [term|kill [PID...]]
+    local signal=TERM i
+    [ "${1:-term}" != kill ] || signal=KILL
+    kill -"$signal" "$SERVER" "${@:2}"
+    for ((i = 0; i < 600; i++)); do
+        kill -0 "$SERVER" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$SERVER" 2>/dev/null; then
+        echo "the server ($SERVER) did not exit within 60 s of SIG$signal" >&2
+        exit 1
+    fi
+    SERVER_EXIT=0
+    wait "$SERVER" || SERVER_EXIT=$?
+    SERVER=
+}
+
+# Starts the server again on the same data dir, with the same arguments, and waits until it is healthy.
+restart_server() {
+    check_port_free
+    launch_server
+    await_healthy
+}
+
 [ -f server/target/keyhook.jar ] || ./mvnw -B -q package -DskipTests
 
-# Another process on the port would answer the health checks in place of this server.
-port_check=0
-curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$PORT/" || port_check=$?
-if [ "$port_check" -ne 7 ]; then
-    echo "something already listens on 127.0.0.1:$PORT (curl exit status $port_check); choose another PORT" >&2
-    exit 1
-fi
-
+SERVER_ARGS=("$@")
+check_port_free
 RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/keyhook-bench.XXXXXX")
 DATA="$RUN_DIR/data"
 SERVER_LOG="$RUN_DIR/server.log"
 mkdir "$DATA"
-java -Xms512m -Xmx1g -jar server/target/keyhook.jar --server.address=127.0.0.1 --server.port="$PORT" \
-    --keyhook.data-dir="$DATA" "$@" >"$SERVER_LOG" 2>&1 &
-SERVER=$!
-
-STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-180}
-startup_deadline=$((SECONDS + STARTUP_TIMEOUT))
-for ((attempt = 1; ; attempt++)); do
-    if health=$(curl -sS -f -o /dev/null --max-time 5 "$BASE/actuator/health" 2>&1) && kill -0 "$SERVER" 2>/dev/null; then
-        break
-    fi
-    if ! kill -0 "$SERVER" 2>/dev/null; then
-        echo "the server exited while starting; its log:" >&2
-        cat "$SERVER_LOG" >&2
-        SERVER_LOG_SHOWN=1
-        exit 1
-    fi
-    if [ "$SECONDS" -ge "$startup_deadline" ] || [ "$attempt" -ge $((STARTUP_TIMEOUT * 2)) ]; then
-        echo "the server was not healthy after $STARTUP_TIMEOUT s ($health); its log:" >&2
-        cat "$SERVER_LOG" >&2
-        SERVER_LOG_SHOWN=1
-        exit 1
-    fi
-    sleep 0.5
-done
+launch_server
+await_healthy
