@@ -14,7 +14,9 @@ import io.keyhook.api.delivery.ScheduleDelivery;
 import io.keyhook.api.delivery.ScheduleDeliveryRetry;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import static io.keyhook.command.common.Rejections.rejected;
@@ -43,8 +45,17 @@ public class Delivery {
     protected Delivery() {
     }
 
+    /**
+     * Idempotent whatever the event store: scheduling an existing delivery again (a dispatcher batch
+     * handled twice) finds it and does nothing, instead of relying on how a given store reports a
+     * second creation (a duplicate-key error on JDBC, a concurrency error on Axon Server).
+     */
     @CommandHandler
-    public Delivery(ScheduleDelivery command) {
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public void handle(ScheduleDelivery command) {
+        if (state != null) {
+            return;
+        }
         apply(new DeliveryScheduled(command.deliveryId(), command.subscriptionId(), command.organizationId(),
                 command.eventId(), command.eventType(), command.body(), command.occurredAt()));
     }
@@ -84,8 +95,9 @@ public class Delivery {
         if (!organizationId.equals(command.organizationId())) {
             throw rejected(ErrorCode.NOT_FOUND, "delivery not found");
         }
-        if (state != State.FAILED) {
-            throw rejected(ErrorCode.CONFLICT, "only a failed delivery can be redelivered");
+        // A waiting delivery can be stuck (its next step lost): redelivering it starts a new series.
+        if (state == State.SUCCEEDED) {
+            throw rejected(ErrorCode.CONFLICT, "the delivery succeeded already");
         }
         apply(new DeliveryRedeliveryRequested(deliveryId, subscriptionId, organizationId, eventType, body,
                 lastRecordedAttempt + 1));

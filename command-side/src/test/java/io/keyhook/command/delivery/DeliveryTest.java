@@ -49,6 +49,19 @@ class DeliveryTest {
                 .expectEvents(SCHEDULED);
     }
 
+    /** What both event stores do with a second creation is never reached: the existing delivery is found. */
+    @Test
+    void schedulingAgainChangesNothing() {
+        fixture.given(SCHEDULED)
+                .when(new ScheduleDelivery(ID, "sub-1", "org-1", "evt-1", "item.created", "{}", AT))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(SCHEDULED, attempted(1, 200, true), new DeliverySucceeded(ID, "sub-1", "org-1", 1))
+                .when(new ScheduleDelivery(ID, "sub-1", "org-1", "evt-1", "item.created", "{}", AT))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
     @Test
     void aTwoHundredSucceeds() {
         fixture.given(SCHEDULED)
@@ -80,11 +93,15 @@ class DeliveryTest {
     }
 
     @Test
-    void onlyAFailedDeliveryCanBeRedeliveredAndThenContinuesItsNumbering() {
+    void anyDeliveryNotSucceededCanBeRedeliveredAndThenContinuesItsNumbering() {
         fixture.given(SCHEDULED, attempted(1, 500, false), new DeliveryFailed(ID, "sub-1", "org-1", 1, "gave up"))
                 .when(new RedeliverDelivery(ID, "org-1"))
                 .expectEvents(new DeliveryRedeliveryRequested(ID, "sub-1", "org-1", "item.created", "{}", 2));
-        fixture.given(SCHEDULED)
+        // stuck while waiting: its next step was lost
+        fixture.given(SCHEDULED, attempted(1, 500, false))
+                .when(new RedeliverDelivery(ID, "org-1"))
+                .expectEvents(new DeliveryRedeliveryRequested(ID, "sub-1", "org-1", "item.created", "{}", 2));
+        fixture.given(SCHEDULED, attempted(1, 200, true), new DeliverySucceeded(ID, "sub-1", "org-1", 1))
                 .when(new RedeliverDelivery(ID, "org-1"))
                 .expectExceptionDetails(ErrorCode.CONFLICT);
         fixture.given(SCHEDULED, new DeliveryFailed(ID, "sub-1", "org-1", 0, "gave up"))

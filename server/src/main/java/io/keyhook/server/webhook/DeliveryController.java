@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
 import java.net.URI;
 import java.util.Map;
 
-/** One delivery with all its attempts, and redelivery of a failed one (same {@code webhook-id}). */
+/** One delivery with all its attempts, and redelivery of one that did not succeed (same {@code webhook-id}). */
 @RestController
 @RequestMapping("/api/v1/deliveries")
 public class DeliveryController {

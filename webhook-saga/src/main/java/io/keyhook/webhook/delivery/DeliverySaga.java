@@ -15,6 +15,9 @@ import io.keyhook.webhook.WebhookSettings;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.messaging.GenericMessage;
+import org.axonframework.messaging.ScopeDescriptor;
+import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.SagaLifecycle;
@@ -26,6 +29,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Drives one delivery: every attempt is a persisted deadline (the first one due at once), so a
@@ -34,12 +38,20 @@ import java.time.Duration;
  * never arrived (the server stopped during it) into a failed one. After a failure the next attempt
  * is scheduled with backoff and jitter, or the delivery fails; a {@code 410 Gone} disables the
  * subscription. A disabled or deleted subscription ends its deliveries.
+ * <p>No delivery is left without a next step: a command of the saga that fails (the command bus or
+ * the event store was unavailable) is sent again from a persisted deadline, with backoff, until it
+ * is taken (every target handles a repeat idempotently); and a delivery redelivered while it waits
+ * (stuck) starts a new series in place of the old one.
  */
 @Saga
 public class DeliverySaga {
 
     public static final String ATTEMPT_DUE = "webhook-attempt-due";
     public static final String ATTEMPT_WATCHDOG = "webhook-attempt-watchdog";
+    public static final String COMMAND_RETRY = "webhook-command-retry";
+    static final String TRIES = "tries";
+    private static final int MAX_COMMAND_TRIES = 50;
+    private static final Duration MAX_COMMAND_BACKOFF = Duration.ofMinutes(5);
     private static final Logger log = LoggerFactory.getLogger(DeliverySaga.class);
 
     private String deliveryId;
@@ -80,6 +92,7 @@ public class DeliverySaga {
 
     private void start(String deliveryId, String subscriptionId, String organizationId, String eventType, String body,
                        int firstAttempt) {
+        cancelDeadlines();
         this.deliveryId = deliveryId;
         this.subscriptionId = subscriptionId;
         this.organizationId = organizationId;
@@ -174,13 +187,41 @@ public class DeliverySaga {
         }
     }
 
-    /** Every target handles a repeated command idempotently; a lost one is covered by the watchdog. */
+    @DeadlineHandler(deadlineName = COMMAND_RETRY)
+    public void onCommandRetry(Object command, @MetaDataValue(TRIES) Integer tries) {
+        send(command, tries == null ? 1 : tries);
+    }
+
     private void send(Object command) {
+        send(command, 0);
+    }
+
+    /**
+     * Every target handles a repeated command idempotently. A failed one is scheduled again in this
+     * saga's scope (the callback may run after the handler returned, outside its unit of work).
+     */
+    private void send(Object command, int tries) {
+        ScopeDescriptor scope = SagaLifecycle.describeCurrentScope();
         commands.send(command).whenComplete((result, failure) -> {
-            if (failure != null) {
-                log.warn("Delivery {}: {} failed: {}", deliveryId, command.getClass().getSimpleName(), failure.toString());
+            if (failure == null) {
+                return;
             }
+            if (tries + 1 >= MAX_COMMAND_TRIES) {
+                log.error("Delivery {}: {} failed {} times, giving up: {}", deliveryId,
+                        command.getClass().getSimpleName(), tries + 1, failure.toString());
+                return;
+            }
+            Duration backoff = backoff(tries);
+            log.warn("Delivery {}: {} failed, sending it again in {} s: {}", deliveryId,
+                    command.getClass().getSimpleName(), backoff.toSeconds(), failure.toString());
+            deadlines.schedule(backoff, COMMAND_RETRY,
+                    GenericMessage.asMessage(command).andMetaData(Map.of(TRIES, tries + 1)), scope);
         });
+    }
+
+    static Duration backoff(int tries) {
+        Duration backoff = Duration.ofSeconds(1L << Math.min(tries, 20));
+        return backoff.compareTo(MAX_COMMAND_BACKOFF) > 0 ? MAX_COMMAND_BACKOFF : backoff;
     }
 
     public String getDeliveryId() {

@@ -17,7 +17,6 @@ import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
-import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.stereotype.Component;
 
@@ -101,22 +100,11 @@ public class WebhookDispatcher {
         }
     }
 
+    /**
+     * Scheduling is idempotent in the Delivery aggregate. A failure (e.g. two creations racing)
+     * fails the batch, which the processor retries: the second time the delivery exists.
+     */
     private void schedule(ScheduleDelivery delivery) {
-        try {
-            commands.sendAndWait(delivery);
-        } catch (RuntimeException e) {
-            if (!isAlreadyScheduled(e)) {
-                throw e;
-            }
-        }
-    }
-
-    static boolean isAlreadyScheduled(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof AggregateStreamCreationException) {
-                return true;
-            }
-        }
-        return false;
+        commands.sendAndWait(delivery);
     }
 }

@@ -21,6 +21,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -203,5 +204,54 @@ class DeliverySagaTest {
                 .whenPublishingA(new DeliveryRedeliveryRequested(DELIVERY, SUBSCRIPTION, ORG, "item.created", "{}", 5))
                 .expectActiveSagas(1)
                 .expectScheduledDeadline(Duration.ZERO, new AttemptDue(DELIVERY, 5));
+    }
+
+    @Test
+    void aStuckDeliveryRedeliveredWhileWaitingReplacesItsPendingAttempt() throws Exception {
+        fixture(() -> 0.5).givenCurrentTime(NOW)
+                .andThenAPublished(SCHEDULED)
+                .andThenAPublished(failed(1, 500, null))
+                .whenPublishingA(new DeliveryRedeliveryRequested(DELIVERY, SUBSCRIPTION, ORG, "item.created", "{}", 2))
+                .expectActiveSagas(1)
+                .expectScheduledDeadline(Duration.ZERO, new AttemptDue(DELIVERY, 2))
+                .expectNoScheduledDeadline(Duration.ofSeconds(10), new AttemptDue(DELIVERY, 2));
+    }
+
+    @Test
+    void aCommandThatFailsIsSentAgainFromAPersistedDeadlineUntilItIsTaken() throws Exception {
+        AtomicInteger failuresLeft = new AtomicInteger(2);
+        SagaTestFixture<DeliverySaga> fixture = fixture(() -> 0.5);
+        fixture.setCallbackBehavior((command, metaData) -> {
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("the event store is unavailable");
+            }
+            return null;
+        });
+        FailDelivery fail = new FailDelivery(DELIVERY, "the subscription was disabled: 20 deliveries in a row failed");
+        WebhookSubscriptionDisabled disabled = new WebhookSubscriptionDisabled(SUBSCRIPTION, ORG,
+                "20 deliveries in a row failed");
+
+        fixture.givenCurrentTime(NOW)
+                .andThenAPublished(SCHEDULED)
+                .whenPublishingA(disabled)
+                .expectDispatchedCommands(fail)
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(1), DeliverySaga.COMMAND_RETRY);
+
+        fixture.whenTimeElapses(Duration.ofSeconds(1))
+                .expectDispatchedCommands(fail)
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(2), DeliverySaga.COMMAND_RETRY);
+
+        fixture.whenTimeElapses(Duration.ofSeconds(2))
+                .expectDispatchedCommands(fail)
+                .expectNoScheduledDeadlineWithName(Duration.ofSeconds(4), DeliverySaga.COMMAND_RETRY);
+        assertThat(failuresLeft.get()).isNegative();
+    }
+
+    @Test
+    void commandRetriesBackOffExponentiallyUpToFiveMinutes() {
+        assertThat(DeliverySaga.backoff(0)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(DeliverySaga.backoff(3)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(DeliverySaga.backoff(12)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(DeliverySaga.backoff(49)).isEqualTo(Duration.ofMinutes(5));
     }
 }
