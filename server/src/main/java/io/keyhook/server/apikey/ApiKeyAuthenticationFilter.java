@@ -37,6 +37,7 @@ public class ApiKeyAuthenticationFilter {
     static final String RATE_REMAINING = "X-RateLimit-Remaining";
     static final String RATE_RESET = "X-RateLimit-Reset";
     private static final String API_PATHS = "/api/";
+    private static final String AUDIT_RETRY_AFTER_SECONDS = "1";
 
     private final ApiKeyAuthenticator authenticator;
     private final UsageAuditLog audit;
@@ -90,9 +91,12 @@ public class ApiKeyAuthenticationFilter {
                             .publishOn(Schedulers.parallel())
                             .then(Mono.defer(() -> answer(attempt, exchange, chain)));
                 })
-                .onErrorResume(AuditUnavailableException.class, unavailable -> problems.write(exchange,
-                        ApiProblem.of(HttpStatus.SERVICE_UNAVAILABLE, "audit-unavailable", "Service unavailable",
-                                "the request could not be audited and was not served; retry shortly").problem()));
+                .onErrorResume(AuditUnavailableException.class, unavailable -> {
+                    exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, AUDIT_RETRY_AFTER_SECONDS);
+                    return problems.write(exchange, ApiProblem.of(HttpStatus.SERVICE_UNAVAILABLE, "audit-unavailable",
+                            "Service unavailable", "the request could not be audited and was not served; retry shortly")
+                            .problem());
+                });
     }
 
     private Mono<Void> answer(Attempt attempt, ServerWebExchange exchange, WebFilterChain chain) {

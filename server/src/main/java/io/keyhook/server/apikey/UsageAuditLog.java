@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  * attempts are waiting, appends them in one batch (one transaction), and only then releases every
  * request of the batch. Under load a batch holds many attempts, so auditing every request costs one
  * append per batch rather than one per request. A failed append fails every request of its batch.
+ * <p>A request waits at most {@code keyhook.api-keys.audit-timeout} for its append; past it, it is
+ * refused (and may still be audited: the audit over-reports, never under-reports). Whatever goes
+ * wrong in an append, an {@link Error} included, fails that batch only: the writer goes on, and a
+ * writer thread that dies anyway is replaced.
  */
 @Component
 public class UsageAuditLog implements SmartLifecycle {
@@ -36,28 +41,31 @@ public class UsageAuditLog implements SmartLifecycle {
 
     private final EventBus eventStore;
     private final BlockingQueue<Pending> queue;
+    private final Duration timeout;
     private volatile boolean running;
-    private Thread writer;
+    private volatile Thread writer;
 
     @Autowired
     public UsageAuditLog(EventBus eventStore, KeyhookProperties properties) {
-        this(eventStore, properties.apiKeys().auditQueueCapacity());
+        this(eventStore, properties.apiKeys().auditQueueCapacity(), properties.apiKeys().auditTimeout());
     }
 
-    UsageAuditLog(EventBus eventStore, int queueCapacity) {
+    UsageAuditLog(EventBus eventStore, int queueCapacity, Duration timeout) {
         this.eventStore = eventStore;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.timeout = timeout;
     }
 
     /** Completes once the attempt is durably in the event store; fails if it could not be appended. */
     public Mono<Void> record(ApiKeyUsageRecorded attempt) {
-        return Mono.create(waiting -> {
+        return Mono.<Void>create(waiting -> {
             if (!running) {
                 waiting.error(new AuditUnavailableException("the audit log is not running", null));
             } else if (!queue.offer(new Pending(GenericEventMessage.asEventMessage(attempt), waiting))) {
                 waiting.error(new AuditUnavailableException("the audit queue is full", null));
             }
-        });
+        }).timeout(timeout, Mono.error(() -> new AuditUnavailableException("the audit append took longer than "
+                + timeout.toMillis() + " ms", null)));
     }
 
     private void writeBatches() {
@@ -87,7 +95,7 @@ public class UsageAuditLog implements SmartLifecycle {
             if (log.isDebugEnabled()) {
                 log.debug("Appended {} usage events in {} µs", batch.size(), (System.nanoTime() - started) / 1_000);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             log.error("Could not append {} usage audit events; their requests are refused: {}", batch.size(),
                     e.toString());
             batch.forEach(pending -> pending.waiting().error(new AuditUnavailableException("append failed", e)));
@@ -99,19 +107,31 @@ public class UsageAuditLog implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        writer = new Thread(this::writeBatches, "usage-audit-writer");
-        writer.setDaemon(true);
-        writer.start();
+        startWriter();
+    }
+
+    private void startWriter() {
+        Thread thread = new Thread(this::writeBatches, "usage-audit-writer");
+        thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler((dead, failure) -> {
+            log.error("The usage audit writer died; starting a new one", failure);
+            if (running) {
+                startWriter();
+            }
+        });
+        writer = thread;
+        thread.start();
     }
 
     @Override
     public void stop() {
         running = false;
-        if (writer == null) {
+        Thread current = writer;
+        if (current == null) {
             return;
         }
         try {
-            writer.join(5_000);
+            current.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

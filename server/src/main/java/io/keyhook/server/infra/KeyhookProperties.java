@@ -64,6 +64,7 @@ public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
      * @param writePerMinute      default limit of other requests per key and minute
      * @param failedAuthPerMinute failed key authentications allowed per client address and minute
      * @param auditQueueCapacity  attempts waiting to be appended to the event store before requests get 503
+     * @param auditTimeout        how long a request waits for its audit append before it is refused (503)
      */
     public record ApiKeys(@DefaultValue("hmac") String hashing,
                           String pepper,
@@ -73,7 +74,8 @@ public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
                           @DefaultValue("100") int readPerMinute,
                           @DefaultValue("30") int writePerMinute,
                           @DefaultValue("10") int failedAuthPerMinute,
-                          @DefaultValue("20000") int auditQueueCapacity) {
+                          @DefaultValue("20000") int auditQueueCapacity,
+                          @DefaultValue("5s") Duration auditTimeout) {
     }
 
     /**

@@ -43,6 +43,7 @@ class AuditUnavailableTest {
             try {
                 client.post("/api/v1/items", Map.of("name", "Unaudited", "quantity", 1))
                         .expectStatus().isEqualTo(503)
+                        .expectHeader().valueEquals("Retry-After", "1")
                         .expectBody().jsonPath("$.type").isEqualTo("urn:keyhook:problem:audit-unavailable");
             } finally {
                 jdbc.execute("ALTER TABLE DomainEventEntryAway RENAME TO DomainEventEntry");

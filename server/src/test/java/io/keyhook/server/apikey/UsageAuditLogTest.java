@@ -29,11 +29,16 @@ class UsageAuditLogTest {
         final CountDownLatch firstAppendHeld = new CountDownLatch(1);
         final CountDownLatch releaseFirstAppend = new CountDownLatch(1);
         volatile boolean failing;
+        volatile boolean erring;
 
         @Override
         public void appendEvents(List<? extends EventMessage<?>> events) {
             if (failing) {
                 throw new IllegalStateException("disk full");
+            }
+            if (erring) {
+                erring = false;
+                throw new OutOfMemoryError("Java heap space");
             }
             if (batches.isEmpty()) {
                 firstAppendHeld.countDown();
@@ -50,7 +55,7 @@ class UsageAuditLogTest {
 
     private final RecordingStorage storage = new RecordingStorage();
     private final EmbeddedEventStore eventStore = EmbeddedEventStore.builder().storageEngine(storage).build();
-    private final UsageAuditLog audit = new UsageAuditLog(eventStore, 1_000);
+    private final UsageAuditLog audit = new UsageAuditLog(eventStore, 1_000, Duration.ofSeconds(10));
 
     @AfterEach
     void stop() {
@@ -108,5 +113,34 @@ class UsageAuditLogTest {
         StepVerifier.create(audit.record(attempt(1)))
                 .expectError(AuditUnavailableException.class)
                 .verify(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void anErrorInAnAppendFailsItsBatchAndTheWriterGoesOn() {
+        storage.releaseFirstAppend.countDown();
+        storage.erring = true;
+        audit.start();
+
+        StepVerifier.create(audit.record(attempt(1)))
+                .expectError(AuditUnavailableException.class)
+                .verify(Duration.ofSeconds(10));
+        StepVerifier.create(audit.record(attempt(2)))
+                .verifyComplete();
+    }
+
+    @Test
+    void aRequestWaitsForItsAppendNoLongerThanTheTimeout() {
+        UsageAuditLog impatient = new UsageAuditLog(eventStore, 1_000, Duration.ofMillis(200));
+        impatient.start();
+        try {
+            // the first append is held back until the test ends
+            StepVerifier.create(impatient.record(attempt(1)))
+                    .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(AuditUnavailableException.class)
+                            .hasMessageContaining("longer than 200 ms"))
+                    .verify(Duration.ofSeconds(10));
+        } finally {
+            storage.releaseFirstAppend.countDown();
+            impatient.stop();
+        }
     }
 }
