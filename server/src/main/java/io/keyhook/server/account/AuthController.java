@@ -1,7 +1,6 @@
 package io.keyhook.server.account;
 
-import io.keyhook.api.account.AddUser;
-import io.keyhook.api.account.CreateOrganization;
+import io.keyhook.api.account.SignUp;
 import io.keyhook.api.account.FindUser;
 import io.keyhook.api.account.Role;
 import io.keyhook.api.account.UserIds;
@@ -61,8 +60,8 @@ public class AuthController {
         String userId = UserIds.forEmail(request.email());
         String organizationId = UUID.randomUUID().toString();
         return credentials.hash(request.password())
-                .flatMap(hash -> commands.send(new AddUser(userId, organizationId, request.email(), hash, Role.ADMIN, null)))
-                .then(commands.send(new CreateOrganization(organizationId, request.organization(), userId)))
+                .flatMap(hash -> commands.send(new SignUp(organizationId, request.organization(), userId, request.email(),
+                        hash)))
                 .then(readYourWrites.await(FindProjectedVersion.ACCOUNTS, userId, 0))
                 .then(readYourWrites.await(FindProjectedVersion.ACCOUNTS, organizationId, 0))
                 .then(Mono.fromCallable(() -> tokens.issue(userId, organizationId, Role.ADMIN)))
