@@ -40,8 +40,8 @@ class SignupTest {
                 .configureEmbeddedEventStore(configuration -> new InMemoryEventStorageEngine())
                 .configureAggregate(User.class)
                 .configureAggregate(Organization.class)
-                .registerCommandHandler(configuration -> new Signup(configuration.repository(User.class),
-                        configuration.repository(Organization.class)))
+                .registerCommandHandler(configuration -> new Signup(() -> configuration.repository(User.class),
+                        () -> configuration.repository(Organization.class)))
                 .buildConfiguration();
         axon.start();
         commands = axon.commandGateway();

@@ -4,7 +4,6 @@ import io.keyhook.command.account.Organization;
 import io.keyhook.command.account.PasswordHasher;
 import io.keyhook.command.account.Signup;
 import io.keyhook.command.account.User;
-import org.axonframework.modelling.command.Repository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,7 +16,7 @@ public class AccountConfig {
     }
 
     @Bean
-    Signup signup(Repository<User> userRepository, Repository<Organization> organizationRepository) {
-        return new Signup(userRepository, organizationRepository);
+    Signup signup(org.axonframework.config.Configuration axon) {
+        return new Signup(() -> axon.repository(User.class), () -> axon.repository(Organization.class));
     }
 }

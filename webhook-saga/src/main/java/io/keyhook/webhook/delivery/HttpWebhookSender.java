@@ -4,6 +4,7 @@ import io.keyhook.api.delivery.RecordDeliveryAttempt;
 import io.keyhook.api.webhook.FindWebhookTarget;
 import io.keyhook.api.webhook.WebhookTarget;
 import io.keyhook.webhook.WebhookSettings;
+import io.keyhook.webhook.KeyhookVersion;
 import io.keyhook.webhook.signing.SecretCipher;
 import io.keyhook.webhook.signing.WebhookSignature;
 import io.keyhook.webhook.target.TargetGuard;
@@ -44,7 +45,7 @@ import java.util.concurrent.TimeoutException;
 @Component
 public class HttpWebhookSender implements WebhookAttempts {
 
-    public static final String USER_AGENT = "Keyhook-Webhooks/0.1.0";
+    public static final String USER_AGENT = "Keyhook-Webhooks/" + KeyhookVersion.VERSION;
     static final int SNIPPET_BYTES = 4096;
     private static final Logger log = LoggerFactory.getLogger(HttpWebhookSender.class);
 
