@@ -3,6 +3,7 @@ package io.keyhook.server.web;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.keyhook.api.common.ErrorCode;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -159,8 +160,9 @@ public class ProblemExceptionHandler implements ErrorWebExceptionHandler {
             String field = mapping.get().getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
-            String reason = causes(input).filter(IllegalArgumentException.class::isInstance).findFirst()
-                    .map(Throwable::getMessage).orElse("has a value of the wrong type");
+            String reason = mapping.get() instanceof UnrecognizedPropertyException ? "unknown field"
+                    : causes(input).filter(IllegalArgumentException.class::isInstance).findFirst()
+                            .map(Throwable::getMessage).orElse("has a value of the wrong type");
             return ApiProblem.invalidField(field, reason).problem();
         }
         if (causes(input).anyMatch(JsonProcessingException.class::isInstance)) {
