@@ -10,6 +10,7 @@ import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
@@ -53,6 +54,16 @@ public class SecurityConfig {
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(deniedHandler))
                 .build();
+    }
+
+    /**
+     * A request the firewall refuses (an encoded slash, backslash, NUL or period in the path, a
+     * {@code ;}, {@code //} or {@code ..}, a method it does not know) goes on as an error, so it
+     * becomes a problem like every other failure instead of a bare 400.
+     */
+    @Bean
+    ServerExchangeRejectedHandler rejectedAsError() {
+        return (exchange, rejected) -> Mono.error(rejected);
     }
 
     /** A Bearer value that is an API key is for the API-key filter, not the JWT decoder. */

@@ -5,6 +5,7 @@ import org.springframework.http.ProblemDetail;
 
 import java.net.URI;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** An error meant for the client, rendered as an RFC 9457 problem. */
 public class ApiProblem extends RuntimeException {
@@ -24,8 +25,13 @@ public class ApiProblem extends RuntimeException {
     }
 
     public static ApiProblem invalidField(String field, String message) {
-        ApiProblem invalid = of(HttpStatus.BAD_REQUEST, "validation", "Invalid request", field + ": " + message);
-        invalid.problem.setProperty("errors", List.of(new FieldProblem(field, message)));
+        return invalidFields(List.of(new FieldProblem(field, message)));
+    }
+
+    public static ApiProblem invalidFields(List<FieldProblem> errors) {
+        ApiProblem invalid = of(HttpStatus.BAD_REQUEST, "validation", "Invalid request",
+                errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; ")));
+        invalid.problem.setProperty("errors", errors);
         return invalid;
     }
 

@@ -1,7 +1,9 @@
 package io.keyhook.server.web;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.keyhook.api.common.ErrorCode;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -15,14 +17,18 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.reactive.resource.NoResourceFoundException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import reactor.core.publisher.Mono;
 
 import java.util.List;
@@ -68,14 +74,16 @@ public class ProblemExceptionHandler implements ErrorWebExceptionHandler {
             return ApiProblem.of(HttpStatus.PAYLOAD_TOO_LARGE, "too-large", "Payload too large",
                     "the request body is larger than 1 MiB").problem();
         }
+        if (error instanceof ServerExchangeRejectedException rejected) {
+            return ApiProblem.of(HttpStatus.BAD_REQUEST, "rejected", "Request rejected", rejected.getMessage()).problem();
+        }
         if (error instanceof ServerWebInputException input) {
             return badInput(input);
         }
         if (error instanceof ResponseStatusException status) {
             status.getHeaders().forEach((name, values) -> exchange.getResponse().getHeaders().addAll(name, values));
-            return ApiProblem.of(HttpStatus.valueOf(status.getStatusCode().value()), "http-" + status.getStatusCode().value(),
-                    HttpStatus.valueOf(status.getStatusCode().value()).getReasonPhrase(),
-                    Optional.ofNullable(status.getReason()).orElse("request refused")).problem();
+            HttpStatus code = HttpStatus.valueOf(status.getStatusCode().value());
+            return ApiProblem.of(code, "http-" + code.value(), code.getReasonPhrase(), reason(status)).problem();
         }
         Optional<ProblemDetail> domain = domainProblem(error);
         if (domain.isPresent()) {
@@ -126,27 +134,39 @@ public class ProblemExceptionHandler implements ErrorWebExceptionHandler {
                 binding.getGlobalErrors().stream()
                         .map(global -> new FieldProblem(global.getObjectName(), String.valueOf(global.getDefaultMessage()))))
                 .toList();
-        ProblemDetail problem = ApiProblem.of(HttpStatus.BAD_REQUEST, "validation", "Invalid request",
-                errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; ")))
-                .problem();
-        problem.setProperty("errors", errors);
-        return problem;
+        return ApiProblem.invalidFields(errors).problem();
+    }
+
+    /** The framework's reason, but never the names of the classes behind an endpoint. */
+    private static String reason(ResponseStatusException status) {
+        if (status instanceof UnsupportedMediaTypeStatusException unsupported
+                && !unsupported.getSupportedMediaTypes().isEmpty()) {
+            return "send the body as " + unsupported.getSupportedMediaTypes().stream()
+                    .map(MediaType::toString).collect(Collectors.joining(" or "));
+        }
+        if (status instanceof NoResourceFoundException) {
+            return "nothing is served at this path";
+        }
+        return Optional.ofNullable(status.getReason()).orElse("request refused");
     }
 
     private static ProblemDetail badInput(ServerWebInputException input) {
+        if (causes(input).anyMatch(JsonParseException.class::isInstance)) {
+            return malformedJson();
+        }
         Optional<JsonMappingException> mapping = causes(input)
                 .filter(JsonMappingException.class::isInstance).map(JsonMappingException.class::cast).findFirst();
         if (mapping.isPresent() && !mapping.get().getPath().isEmpty()) {
             String field = mapping.get().getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
-            String reason = causes(input).filter(IllegalArgumentException.class::isInstance).findFirst()
-                    .map(Throwable::getMessage).orElse("has a value of the wrong type");
+            String reason = mapping.get() instanceof UnrecognizedPropertyException ? "unknown field"
+                    : causes(input).filter(IllegalArgumentException.class::isInstance).findFirst()
+                            .map(Throwable::getMessage).orElse("has a value of the wrong type");
             return ApiProblem.invalidField(field, reason).problem();
         }
         if (causes(input).anyMatch(JsonProcessingException.class::isInstance)) {
-            return ApiProblem.of(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON",
-                    "the request body is not valid JSON").problem();
+            return malformedJson();
         }
         if (input.getMethodParameter() != null && input.getMethodParameter().getParameterName() != null
                 && !"No request body".equals(input.getReason())) {
@@ -155,6 +175,11 @@ public class ProblemExceptionHandler implements ErrorWebExceptionHandler {
         return ApiProblem.of(HttpStatus.BAD_REQUEST, "bad-request", "Bad request",
                 "No request body".equals(input.getReason()) ? "a request body is required"
                         : Optional.ofNullable(input.getReason()).orElse("the request could not be read")).problem();
+    }
+
+    private static ProblemDetail malformedJson() {
+        return ApiProblem.of(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON",
+                "the request body is not valid JSON").problem();
     }
 
     private static Stream<Throwable> causes(Throwable error) {

@@ -32,12 +32,14 @@ public class ProblemWriter {
         }
         response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        byte[] body;
+        return response.writeWith(Mono.fromCallable(() -> response.bufferFactory().wrap(bytes(problem))));
+    }
+
+    public byte[] bytes(ProblemDetail problem) {
         try {
-            body = json.writeValueAsBytes(problem);
+            return json.writeValueAsBytes(problem);
         } catch (JsonProcessingException e) {
-            return Mono.error(e);
+            throw new IllegalStateException("a problem could not be written as JSON", e);
         }
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 }
