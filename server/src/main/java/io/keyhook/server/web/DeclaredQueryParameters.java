@@ -1,5 +1,6 @@
 package io.keyhook.server.web;
 
+import io.keyhook.server.apikey.PresentedKey;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -37,7 +38,9 @@ public class DeclaredQueryParameters {
             return;
         }
         List<String> accepted = declared.stream().map(DeclaredQueryParameters::name).sorted().toList();
-        List<FieldProblem> unknown = sent.stream().filter(name -> !accepted.contains(name)).sorted()
+        List<FieldProblem> unknown = sent.stream()
+                // the API key, where keyhook.api-keys.allow-query-param lets a request carry it there
+                .filter(name -> !accepted.contains(name) && !name.equals(PresentedKey.QUERY_PARAM)).sorted()
                 .map(name -> new FieldProblem(name, "unknown query parameter; this endpoint takes "
                         + String.join(", ", accepted)))
                 .toList();
