@@ -31,6 +31,7 @@ import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import reactor.core.publisher.Mono;
 
+import java.util.Locale;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -111,7 +112,7 @@ public class ProblemExceptionHandler implements ErrorWebExceptionHandler {
             if (cause instanceof CommandExecutionException rejected) {
                 return rejected.getDetails().filter(ErrorCode.class::isInstance).map(ErrorCode.class::cast)
                         .map(code -> ApiProblem.of(HttpStatus.valueOf(code.status()),
-                                code.name().toLowerCase().replace('_', '-'), code.title(),
+                                code.name().toLowerCase(Locale.ROOT).replace('_', '-'), code.title(),
                                 rejected.getMessage()).problem())
                         .orElse(null);
             }
