@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * issue, rotation and revocation to the cache of every instance. No time-based expiry is involved,
  * so a revoked key is refused on the next request. Versions guard against a slow load overwriting a
  * newer push.
+ * <p>Reads never lock. An update touches only its own key: the entry per key id remembers which
+ * lookup values it occupies, so replacing them costs the same with ten keys or a million.
  */
 @Component
 public class ApiKeyCache implements SmartLifecycle {
@@ -38,7 +40,7 @@ public class ApiKeyCache implements SmartLifecycle {
 
     private final QueryGateway queries;
     private final Cache<String, KnownKey> byLookup = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).build();
-    private final Map<String, Long> versions = new ConcurrentHashMap<>();
+    private final Map<String, KnownKey> byKeyId = new ConcurrentHashMap<>();
     private volatile Disposable subscription;
     private volatile boolean running;
 
@@ -60,21 +62,26 @@ public class ApiKeyCache implements SmartLifecycle {
                         || lookup.equals(known.credentials().previousLookup()));
     }
 
-    private synchronized KnownKey apply(ApiKeyCredentials credentials) {
+    /** The newest credentials of a key replace what this cache holds for it; older ones change nothing. */
+    KnownKey apply(ApiKeyCredentials credentials) {
         KnownKey known = KnownKey.of(credentials);
-        Long previous = versions.get(credentials.keyId());
-        if (previous != null && previous > credentials.version()) {
+        byKeyId.compute(credentials.keyId(), (keyId, current) -> {
+            if (current != null && current.credentials().version() > credentials.version()) {
+                return current;
+            }
+            if (current != null) {
+                lookups(current.credentials()).forEach(byLookup::invalidate);
+            }
+            lookups(credentials).forEach(lookup -> byLookup.put(lookup, known));
             return known;
-        }
-        versions.put(credentials.keyId(), credentials.version());
-        if (previous != null) {
-            byLookup.asMap().values().removeIf(entry -> entry.credentials().keyId().equals(credentials.keyId()));
-        }
-        byLookup.put(credentials.lookup(), known);
-        if (credentials.previousLookup() != null && credentials.previousValidUntil() != null) {
-            byLookup.put(credentials.previousLookup(), known);
-        }
+        });
         return known;
+    }
+
+    private static List<String> lookups(ApiKeyCredentials credentials) {
+        return credentials.previousLookup() != null && credentials.previousValidUntil() != null
+                ? List.of(credentials.lookup(), credentials.previousLookup())
+                : List.of(credentials.lookup());
     }
 
     @Override
