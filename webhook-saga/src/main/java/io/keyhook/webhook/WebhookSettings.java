@@ -10,9 +10,10 @@ import java.time.Duration;
  * @param connectTimeout       how long connecting to a receiver may take
  * @param timeout              how long a whole attempt may take, response included
  * @param disableAfterFailures failed deliveries in a row after which a subscription is disabled
+ * @param stuckAfter           how long past its due time a waiting delivery is taken for stuck and redelivered
  */
 public record WebhookSettings(Retry retry, boolean allowPrivateTargets, Duration connectTimeout, Duration timeout,
-                              int disableAfterFailures) {
+                              int disableAfterFailures, Duration stuckAfter) {
 
     /**
      * @param maxRetries   attempts after the first one
@@ -26,7 +27,7 @@ public record WebhookSettings(Retry retry, boolean allowPrivateTargets, Duration
 
     public static WebhookSettings defaults() {
         return new WebhookSettings(new Retry(3, Duration.ofSeconds(10), 4, Duration.ofHours(1), 0.2), false,
-                Duration.ofSeconds(5), Duration.ofSeconds(15), 20);
+                Duration.ofSeconds(5), Duration.ofSeconds(15), 20, Duration.ofMinutes(15));
     }
 
     /** How long after an attempt starts its outcome must be known; past it, the attempt counts as failed. */

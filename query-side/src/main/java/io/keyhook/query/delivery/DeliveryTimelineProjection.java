@@ -13,6 +13,7 @@ import io.keyhook.api.delivery.DeliverySucceeded;
 import io.keyhook.api.delivery.DeliveryView;
 import io.keyhook.api.delivery.FindDeliveries;
 import io.keyhook.api.delivery.FindDelivery;
+import io.keyhook.api.delivery.FindStuckDeliveries;
 import io.keyhook.api.delivery.WatchDeliveries;
 import io.keyhook.query.common.VersionedUpdates;
 import org.axonframework.config.ProcessingGroup;
@@ -146,6 +147,17 @@ public class DeliveryTimelineProjection {
         Query latest = Query.query(Criteria.where("organizationId").is(query.organizationId())
                 .and("subscriptionId").is(query.subscriptionId())).with(NEWEST_FIRST).limit(LIVE_INITIAL);
         return mongo.find(latest, DeliveryDocument.class).map(DeliveryDocument::toView).collectList().toFuture();
+    }
+
+    @QueryHandler
+    CompletableFuture<List<DeliveryView>> handle(FindStuckDeliveries query) {
+        Criteria waiting = Criteria.where("status").in(DeliveryStatus.PENDING, DeliveryStatus.RETRYING);
+        Criteria overdue = new Criteria().orOperator(Criteria.where("nextAttemptAt").lt(query.dueBefore()),
+                new Criteria().andOperator(Criteria.where("nextAttemptAt").is(null),
+                        Criteria.where("updatedAt").lt(query.dueBefore())));
+        Query stuck = Query.query(new Criteria().andOperator(waiting, overdue))
+                .with(Sort.by("updatedAt")).limit(query.limit());
+        return mongo.find(stuck, DeliveryDocument.class).map(DeliveryDocument::toView).collectList().toFuture();
     }
 
     @QueryHandler(queryName = FindProjectedVersion.DELIVERIES)

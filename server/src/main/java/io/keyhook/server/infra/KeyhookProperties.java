@@ -88,6 +88,8 @@ public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
      * @param encryptionKey        base64 of the 32-byte AES key for signing secrets; default: generated into
      *                             {@code encryptionKeyFile}
      * @param encryptionKeyFile    default {@code <data-dir>/webhook-secret-key}
+     * @param stuckAfter           how long past its due time a waiting delivery counts as stuck and is redelivered
+     * @param stuckSweepInterval   how often the stuck-delivery watchdog looks
      */
     public record Webhooks(@DefaultValue Retry retry,
                            @DefaultValue("false") boolean allowPrivateTargets,
@@ -96,7 +98,9 @@ public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
                            @DefaultValue("20") int disableAfterFailures,
                            @DefaultValue("24h") Duration secretGracePeriod,
                            String encryptionKey,
-                           Path encryptionKeyFile) {
+                           Path encryptionKeyFile,
+                           @DefaultValue("15m") Duration stuckAfter,
+                           @DefaultValue("60s") Duration stuckSweepInterval) {
     }
 
     public record Retry(@DefaultValue("3") int maxRetries,

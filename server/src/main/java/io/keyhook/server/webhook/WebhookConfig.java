@@ -8,6 +8,7 @@ import io.keyhook.webhook.signing.SecretCipher;
 import io.keyhook.webhook.target.TargetGuard;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 import java.security.SecureRandom;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,9 +16,10 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Webhook delivery settings from {@code keyhook.webhooks.*}, and the key that encrypts signing
  * secrets at rest: from configuration, or generated once into the data dir. Every instance must use
- * the same key.
+ * the same key. Scheduling runs the stuck-delivery watchdog.
  */
 @Configuration
+@EnableScheduling
 public class WebhookConfig {
 
 
@@ -27,7 +29,7 @@ public class WebhookConfig {
         KeyhookProperties.Retry retry = webhooks.retry();
         return new WebhookSettings(new WebhookSettings.Retry(retry.maxRetries(), retry.initialDelay(), retry.multiplier(),
                 retry.maxDelay(), retry.jitter()), webhooks.allowPrivateTargets(), webhooks.connectTimeout(),
-                webhooks.timeout(), webhooks.disableAfterFailures());
+                webhooks.timeout(), webhooks.disableAfterFailures(), webhooks.stuckAfter());
     }
 
     @Bean
