@@ -11,8 +11,15 @@ import { el, showProblem } from './ui.js';
 const view = document.getElementById('view');
 const routes = { items: itemsView, keys: keysView, webhooks: webhooksView };
 let stopCurrent = null;
+let renders = 0;
 
+/**
+ * Each render builds its page in a container of its own and shows it only if no newer render began
+ * meanwhile (a slow answer for a page left behind must not replace the page now asked for); a page
+ * left behind before it was shown is stopped at once.
+ */
 async function render() {
+    const generation = ++renders;
     if (stopCurrent) {
         stopCurrent();
         stopCurrent = null;
@@ -24,16 +31,23 @@ async function render() {
         authView(view, page === 'signup' ? 'signup' : 'login');
         return;
     }
+    const target = el('div');
     try {
         const me = await whoAmI();
+        if (generation !== renders) return;
         showIdentity(me);
         const show = page === 'webhooks' && detail ? timelineView
             : page === 'keys' && detail ? usageView
             : routes[page] || itemsView;
-        const stop = await show(view, me, detail);
+        const stop = await show(target, me, detail);
+        if (generation !== renders) {
+            if (typeof stop === 'function') stop();
+            return;
+        }
+        view.replaceChildren(target);
         if (typeof stop === 'function') stopCurrent = stop;
     } catch (error) {
-        if (session.token) {
+        if (session.token && generation === renders) {
             const note = el('p');
             view.replaceChildren(note);
             showProblem(note, error);

@@ -1,6 +1,6 @@
 // Items: enough to produce every event type (created, updated, stock adjusted, low stock, deleted).
 import { api } from './api.js';
-import { busy, el, formValues, showProblem } from './ui.js';
+import { busy, el, formValues, showProblem, newestOnly } from './ui.js';
 
 export async function itemsView(view) {
     const table = el('tbody');
@@ -23,8 +23,11 @@ export async function itemsView(view) {
         }
     });
 
+    const startLoad = newestOnly();
     async function load() {
+        const current = startLoad();
         const page = await api('GET', '/items?size=100');
+        if (!current()) return;
         table.replaceChildren(...page.items.map(row));
         if (page.items.length === 0) table.append(el('tr', {}, el('td', { colspan: 5, class: 'muted', text: 'No items yet.' })));
     }

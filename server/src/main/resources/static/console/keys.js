@@ -1,6 +1,6 @@
 // API keys: list, create with a scope preset (the key is shown once), rotate, revoke.
 import { api } from './api.js';
-import { busy, el, formValues, showSecretOnce, when } from './ui.js';
+import { busy, el, formValues, showSecretOnce, when, newestOnly } from './ui.js';
 
 const PRESETS = {
     'read-only': ['items:read', 'webhooks:read'],
@@ -56,8 +56,11 @@ export async function keysView(view, me) {
         }
     });
 
+    const startLoad = newestOnly();
     async function load() {
+        const current = startLoad();
         const page = await api('GET', '/api-keys?size=100');
+        if (!current()) return;
         table.replaceChildren(...page.keys.map(row));
         if (page.keys.length === 0) table.append(el('tr', {}, el('td', { colspan: 6, class: 'muted', text: 'No keys yet.' })));
     }

@@ -85,7 +85,7 @@ export async function timelineView(view, me, subscriptionId) {
         const rows = sorted().filter(delivery => wanted === 'all' || delivery.status === wanted).map(delivery => {
             const last = delivery.attempts[delivery.attempts.length - 1];
             const actions = el('div', { class: 'actions' });
-            if (delivery.status === 'failed') {
+            if (delivery.status !== 'succeeded') {
                 const redeliver = el('button', { type: 'button', class: 'secondary', text: 'Redeliver', onclick: () =>
                     busy(redeliver, actions, () => api('POST', `/deliveries/${delivery.id}/redeliver`)) });
                 actions.append(redeliver);
@@ -124,16 +124,33 @@ export async function timelineView(view, me, subscriptionId) {
     }, state => { live.textContent = state; });
 }
 
-/** Reads the server-sent-event stream with the login token (EventSource cannot send one); returns a stop function. */
+/**
+ * Reads the server-sent-event stream with the login token (EventSource cannot send one); returns a
+ * stop function. A dropped stream is reopened with growing pauses (2 s up to 30 s); an answer that
+ * will not change by asking again ends it: 401 logs out, 403 and 404 say why and stop.
+ */
 function follow(subscriptionId, onDelivery, onState) {
     const stop = new AbortController();
     (async () => {
+        let pause = 2000;
         while (!stop.signal.aborted) {
             try {
                 const response = await fetch(`/api/v1/webhooks/${subscriptionId}/deliveries/stream`, {
                     headers: { Authorization: `Bearer ${session.token}`, Accept: 'text/event-stream' }, signal: stop.signal,
                 });
+                if (response.status === 401) {
+                    session.token = null;
+                    location.hash = '#/login';
+                    return;
+                }
+                if (response.status === 403 || response.status === 404) {
+                    onState(response.status === 404 ? 'stopped: this subscription no longer exists'
+                        : 'stopped: not allowed to watch this subscription');
+                    return;
+                }
+                if (!response.ok) throw new Error(`stream answered ${response.status}`);
                 onState('live');
+                pause = 2000;
                 const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
                 let buffer = '';
                 for (;;) {
@@ -152,7 +169,8 @@ function follow(subscriptionId, onDelivery, onState) {
                 if (stop.signal.aborted) return;
             }
             onState('reconnecting…');
-            await new Promise(resolve => setTimeout(resolve, 2000));
+            await new Promise(resolve => setTimeout(resolve, pause));
+            pause = Math.min(pause * 2, 30000);
         }
     })();
     return () => stop.abort();

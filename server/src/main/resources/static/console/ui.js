@@ -14,6 +14,19 @@ export function el(tag, attributes = {}, ...children) {
     return element;
 }
 
+/**
+ * For a view that loads more than once (after each change, on each filter): each call of the
+ * returned function starts a load and gives back a check that says whether that load is still the
+ * newest. An answer that arrives after a newer request's must not overwrite it.
+ */
+export function newestOnly() {
+    let newest = 0;
+    return () => {
+        const mine = ++newest;
+        return () => mine === newest;
+    };
+}
+
 /** Shows an API problem (title and detail, and each invalid field) right after the given element. */
 export function showProblem(after, error) {
     clearProblem(after);

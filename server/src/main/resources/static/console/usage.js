@@ -1,7 +1,7 @@
 // One key's usage audit: every attempt with it, newest first, filterable by outcome, and the
 // per-day counts as a small bar chart.
 import { api } from './api.js';
-import { el, when } from './ui.js';
+import { el, when, newestOnly } from './ui.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -16,8 +16,11 @@ export async function usageView(view, me, keyId) {
     chart.classList.add('chart');
     chart.setAttribute('role', 'img');
 
+    const startLoad = newestOnly();
     async function load() {
+        const current = startLoad();
         const page = await api('GET', `/api-keys/${keyId}/usage?size=100${outcome.value ? `&outcome=${outcome.value}` : ''}`);
+        if (!current()) return;
         total.textContent = `${page.total} attempts`;
         list.replaceChildren(...page.entries.map(entry => el('tr', { 'data-outcome': entry.outcome },
             el('td', { text: when(entry.at) }),
@@ -27,7 +30,8 @@ export async function usageView(view, me, keyId) {
             el('td', { class: 'optional', text: `${entry.clientIp} · ${entry.userAgent || ''}` }),
             el('td', { class: 'optional muted', text: entry.detail || '' }))));
         if (page.entries.length === 0) list.append(el('tr', {}, el('td', { colspan: 5, class: 'muted', text: 'No attempts.' })));
-        drawChart(await api('GET', `/api-keys/${keyId}/usage/daily`));
+        const days = await api('GET', `/api-keys/${keyId}/usage/daily`);
+        if (current()) drawChart(days);
     }
 
     function drawChart(days) {

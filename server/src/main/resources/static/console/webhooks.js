@@ -1,7 +1,7 @@
 // Webhook subscriptions: list, create (event types from the catalog, with their example payloads;
 // the secret shown once), pause/resume, rotate secret, send test, delete.
 import { api } from './api.js';
-import { busy, el, formValues, showSecretOnce } from './ui.js';
+import { busy, el, formValues, showSecretOnce, newestOnly } from './ui.js';
 
 export async function webhooksView(view) {
     const catalog = await api('GET', '/webhooks/event-types');
@@ -34,8 +34,11 @@ export async function webhooksView(view) {
         }
     });
 
+    const startLoad = newestOnly();
     async function load() {
+        const current = startLoad();
         const page = await api('GET', '/webhooks?size=100');
+        if (!current()) return;
         table.replaceChildren(...page.subscriptions.map(row));
         if (page.subscriptions.length === 0) table.append(el('tr', {}, el('td', { colspan: 4, class: 'muted', text: 'No webhooks yet.' })));
     }

@@ -178,4 +178,71 @@ class ConsoleBrowserTest extends KeyhookAppTest {
             screenshot("07-timeline-recovered");
         }
     }
+
+    /**
+     * Holds the answer to requests whose URL contains {@code held} until {@code window.releaseHeld()};
+     * {@code window.heldRead} turns true once the page has read that answer's body. Requests to the
+     * live stream are answered {@code 404} at once when {@code window.streamGone} is true.
+     */
+    private static final String FETCH_WRAPPER = """
+            const original = window.fetch, held = arguments[0];
+            let release;
+            const gate = new Promise(resolve => { release = resolve; });
+            window.releaseHeld = () => release();
+            window.heldRead = false;
+            window.fetch = async (url, options) => {
+                if (window.streamGone && String(url).endsWith('/deliveries/stream')) {
+                    return new Response(JSON.stringify({ status: 404, title: 'Not Found' }),
+                        { status: 404, headers: { 'Content-Type': 'application/problem+json' } });
+                }
+                const response = await original(url, options);
+                if (!String(url).includes(held)) return response;
+                const body = await response.text();
+                await gate;
+                const answer = new Response(body, { status: response.status, headers: response.headers });
+                const text = answer.text.bind(answer);
+                answer.text = async () => { const read = await text(); window.heldRead = true; return read; };
+                return answer;
+            };
+            """;
+
+    private org.openqa.selenium.JavascriptExecutor js() {
+        return (org.openqa.selenium.JavascriptExecutor) browser;
+    }
+
+    @Test
+    void aSlowAnswerForAPageLeftBehindNeverReplacesThePageAskedForLater() throws IOException {
+        signUp("Race Supplies");
+        visible(By.cssSelector("form[aria-label='Create item']"));
+        js().executeScript(FETCH_WRAPPER, "/webhooks/event-types");
+
+        browser.findElement(By.cssSelector("[data-nav=webhooks]")).click();
+        browser.findElement(By.cssSelector("[data-nav=items]")).click();
+        visible(By.cssSelector("form[aria-label='Create item']"));
+        js().executeScript("window.releaseHeld()");
+        wait.until(driver -> Boolean.TRUE.equals(js().executeScript("return window.heldRead")));
+        // What the page does with the answer it read runs before the next task of the event loop.
+        js().executeAsyncScript("setTimeout(arguments[arguments.length - 1], 0)");
+
+        assertThat(browser.findElements(By.cssSelector("form[aria-label='Create item']"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector("form[aria-label='Create webhook']"))).isEmpty();
+        screenshot("08-no-stale-page");
+    }
+
+    @Test
+    void theLiveTimelineStopsWhenItsSubscriptionIsGoneInsteadOfReconnectingForever() {
+        try (Receiver receiver = new Receiver()) {
+            signUp("Gone Gadgets");
+            Api.Session session = new Api.Session(null, null, null, token());
+            String subscriptionId = api.post(session, "/api/v1/webhooks", java.util.Map.of("url",
+                            receiver.url("/gone"), "eventTypes", java.util.List.of("item.created")))
+                    .expectStatus().isCreated().expectBody(com.fasterxml.jackson.databind.JsonNode.class)
+                    .returnResult().getResponseBody().get("id").asText();
+            js().executeScript(FETCH_WRAPPER + "window.streamGone = true;", "nothing is held");
+
+            js().executeScript("location.hash = arguments[0]", "#/webhooks/" + subscriptionId);
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("p.muted [role=status]"),
+                    "stopped: this subscription no longer exists"));
+        }
+    }
 }
