@@ -15,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 public record Api(WebTestClient http) {
 
     public static final String FORWARDED_FOR = "X-Forwarded-For";
+    /** The installation's operator in whole-app tests ({@code keyhook.operators}). */
+    public static final String OPERATOR_EMAIL = "operator@example.com";
     private static final AtomicInteger ADDRESSES = new AtomicInteger();
 
     public record Session(String organizationId, String userId, String email, String token) {
@@ -37,6 +39,24 @@ public record Api(WebTestClient http) {
         assertThat(body).isNotNull();
         return new Session(body.get("organizationId").asText(), body.get("userId").asText(), email,
                 body.get("token").asText());
+    }
+
+    /** The operator's session: signed up on first use, logged in after that. */
+    public Session operator() {
+        var signup = http.post().uri("/api/v1/auth/signup").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("organization", "Operations", "email", OPERATOR_EMAIL, "password", "correct horse"))
+                .exchange().expectBody(JsonNode.class).returnResult();
+        if (signup.getStatus().value() == 201) {
+            JsonNode body = signup.getResponseBody();
+            return new Session(body.get("organizationId").asText(), body.get("userId").asText(), OPERATOR_EMAIL,
+                    body.get("token").asText());
+        }
+        String token = http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("email", OPERATOR_EMAIL, "password", "correct horse")).exchange()
+                .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody().get("token").asText();
+        JsonNode me = http.get().uri("/api/v1/auth/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + token).exchange()
+                .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+        return new Session(me.get("organizationId").asText(), me.get("userId").asText(), OPERATOR_EMAIL, token);
     }
 
     public WebTestClient.ResponseSpec post(Session session, String path, Object body) {

@@ -21,6 +21,7 @@ import java.time.Duration;
         properties = {"keyhook.data-dir=" + KeyhookAppTest.DATA_DIR,
                 "keyhook.api-keys.client-ip-header=" + Api.FORWARDED_FOR,
                 "keyhook.webhooks.allow-private-targets=true",
+                "keyhook.operators=" + Api.OPERATOR_EMAIL,
                 "keyhook.webhooks.retry.initial-delay=1s",
                 "keyhook.webhooks.retry.multiplier=4"})
 public abstract class KeyhookAppTest {

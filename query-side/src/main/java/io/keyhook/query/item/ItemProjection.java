@@ -13,6 +13,7 @@ import io.keyhook.api.item.StockAdjusted;
 import io.keyhook.query.common.VersionedUpdates;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.queryhandling.QueryHandler;
@@ -82,6 +83,12 @@ public class ItemProjection {
     private void change(String itemId, long sequence, Instant at, UnaryOperator<ItemDocument> change) {
         VersionedUpdates.apply(items, itemId, sequence, item -> change.apply(item).at(sequence, at));
         announce(emitter, FindProjectedVersion.ITEMS, itemId, sequence);
+    }
+
+    /** A replay starts from nothing: every document is rebuilt from the events. */
+    @ResetHandler
+    void reset() {
+        await(items.deleteAll());
     }
 
     @QueryHandler

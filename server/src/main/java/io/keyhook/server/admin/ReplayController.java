@@ -1,5 +1,7 @@
 package io.keyhook.server.admin;
 
+import io.keyhook.api.account.UserIds;
+import io.keyhook.server.infra.KeyhookProperties;
 import io.keyhook.server.security.Caller;
 import io.keyhook.server.web.ApiProblem;
 import jakarta.validation.Valid;
@@ -14,22 +16,29 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 import java.net.URI;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-/** Projection rebuilds, for an administrator who is logged in (a key, even an admin one, may not). */
+/**
+ * Projection rebuilds. A rebuild reads the events of every organization, so only an operator of the
+ * installation ({@code keyhook.operators}) may start one, logged in (a key, even an admin one, may not).
+ */
 @RestController
 @RequestMapping("/api/v1/admin/replays")
 public class ReplayController {
 
     private final Replays replays;
+    private final Set<String> operatorIds;
 
-    public ReplayController(Replays replays) {
+    public ReplayController(Replays replays, KeyhookProperties properties) {
         this.replays = replays;
+        this.operatorIds = properties.operators().stream().map(UserIds::forEmail).collect(Collectors.toUnmodifiableSet());
     }
 
     @PostMapping
     public Mono<ResponseEntity<ReplayProgress>> start(@AuthenticationPrincipal Caller caller,
                                                       @Valid @RequestBody ReplayRequest request) {
-        requireAdminLogin(caller);
+        requireOperatorLogin(caller);
         return replays.start(caller.organizationId(), request.processingGroup())
                 .map(progress -> ResponseEntity.accepted()
                         .location(URI.create("/api/v1/admin/replays/" + progress.id()))
@@ -38,14 +47,18 @@ public class ReplayController {
 
     @GetMapping("/{id}")
     public ReplayProgress progress(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
-        requireAdminLogin(caller);
+        requireOperatorLogin(caller);
         return replays.progress(caller.organizationId(), id).orElseThrow(() -> ApiProblem.notFound("replay"));
     }
 
-    private static void requireAdminLogin(Caller caller) {
+    private void requireOperatorLogin(Caller caller) {
         caller.requireAdmin();
         if (!Caller.BY_JWT.equals(caller.authenticatedBy())) {
-            throw ApiProblem.forbidden("login-required", "replays need an administrator's login token, not an API key");
+            throw ApiProblem.forbidden("login-required", "replays need an operator's login token, not an API key");
+        }
+        if (!operatorIds.contains(caller.userId())) {
+            throw ApiProblem.forbidden("operator-only", "a replay rebuilds a projection of every organization: only an"
+                    + " operator of this installation (keyhook.operators) may start one");
         }
     }
 }

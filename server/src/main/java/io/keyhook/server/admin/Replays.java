@@ -1,5 +1,8 @@
 package io.keyhook.server.admin;
 
+import io.keyhook.query.account.AccountProjection;
+import io.keyhook.query.apikey.ApiKeyProjection;
+import io.keyhook.query.webhook.WebhookSubscriptionProjection;
 import io.keyhook.server.web.ApiProblem;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
@@ -16,6 +19,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -25,12 +29,19 @@ import java.util.stream.Collectors;
  * projection's reset handler empties its read model), and starts it again; it then catches up in
  * the background. Only processors that support a reset qualify, so sagas, which must not act on old
  * events again, can never be replayed. Replays are remembered by this instance only.
+ * <p>Groups that serve authentication or webhook routing (accounts, API keys, subscriptions) are
+ * not offered: emptying them would refuse valid logins and keys, or drop events for good, until the
+ * rebuild ends; they need a rebuild aside and a swap first. One replay per group at a time.
  */
 @Component
 public class Replays {
 
     private record Replay(String id, String organizationId, String group, Instant startedAt, long total) {
     }
+
+    /** Read models that authentication or webhook routing read on every request or event. */
+    static final Set<String> SERVING = Set.of(AccountProjection.GROUP, ApiKeyProjection.GROUP,
+            WebhookSubscriptionProjection.GROUP);
 
     private final EventProcessingConfiguration processing;
     private final EventStore eventStore;
@@ -45,20 +56,27 @@ public class Replays {
 
     Mono<ReplayProgress> start(String organizationId, String group) {
         StreamingEventProcessor processor = replayable(group).orElseThrow(() -> ApiProblem.invalidField(
-                "processingGroup", "must be one of: " + String.join(", ", replayableGroups())));
-        if (replays.values().stream().anyMatch(replay -> replay.group().equals(group) && !isDone(replay, processor))) {
-            throw ApiProblem.of(HttpStatus.CONFLICT, "replay-running", "Replay running",
-                    "a replay of " + group + " is already running");
-        }
+                "processingGroup", SERVING.contains(group)
+                        ? group + " serves authentication or webhook routing and cannot be emptied to be rebuilt;"
+                                + " replayable: " + String.join(", ", replayableGroups())
+                        : "must be one of: " + String.join(", ", replayableGroups())));
         return Mono.fromCallable(() -> {
-            TrackingToken head = eventStore.createHeadToken();
-            long total = head == null ? 0 : head.position().orElse(-1) + 1;
-            Replay replay = new Replay(UUID.randomUUID().toString(), organizationId, group, clock.instant(), total);
-            processor.shutDown();
-            processor.resetTokens();
-            replays.put(replay.id(), replay);
-            processor.start();
-            return progress(replay, processor);
+            // The check and the claim are one step, so two requests cannot both start a replay of a group.
+            synchronized (this) {
+                if (replays.values().stream().anyMatch(replay -> replay.group().equals(group)
+                        && !isDone(replay, processor))) {
+                    throw ApiProblem.of(HttpStatus.CONFLICT, "replay-running", "Replay running",
+                            "a replay of " + group + " is already running");
+                }
+                TrackingToken head = eventStore.createHeadToken();
+                long total = head == null ? 0 : head.position().orElse(-1) + 1;
+                Replay replay = new Replay(UUID.randomUUID().toString(), organizationId, group, clock.instant(), total);
+                processor.shutDown();
+                processor.resetTokens();
+                replays.put(replay.id(), replay);
+                processor.start();
+                return progress(replay, processor);
+            }
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
@@ -87,7 +105,8 @@ public class Replays {
 
     private Optional<StreamingEventProcessor> replayable(String group) {
         return processing.eventProcessor(group, StreamingEventProcessor.class)
-                .filter(StreamingEventProcessor::supportsReset);
+                .filter(StreamingEventProcessor::supportsReset)
+                .filter(processor -> !SERVING.contains(processor.getName()));
     }
 
     private java.util.List<String> replayableGroups() {
@@ -96,6 +115,7 @@ public class Replays {
                 .map(StreamingEventProcessor.class::cast)
                 .filter(StreamingEventProcessor::supportsReset)
                 .map(StreamingEventProcessor::getName)
+                .filter(name -> !SERVING.contains(name))
                 .sorted()
                 .collect(Collectors.toList());
     }

@@ -5,13 +5,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Every {@code keyhook.*} setting; each can also be given as a flag ({@code --keyhook.data-dir=...})
+ * Every {@code keyhook.*} setting ({@code operators}: the emails of the users who may run
+ * installation-wide operations such as replays; organization admins may not); each can also be given as a flag ({@code --keyhook.data-dir=...})
  * or an environment variable ({@code KEYHOOK_DATA_DIR}).
  */
 @ConfigurationProperties("keyhook")
 public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
+                                @DefaultValue List<String> operators,
                                 @DefaultValue Postgres postgres,
                                 @DefaultValue Auth auth,
                                 @DefaultValue Api api,

@@ -138,12 +138,13 @@ class UsageAuditTest extends KeyhookAppTest {
                 .forEach(collection -> mongo.remove(new Query(), collection).block(Duration.ofSeconds(10)));
         assertThat(export(admin, id)).isEmpty();
 
-        JsonNode replay = api.post(admin, "/api/v1/admin/replays", Map.of("processingGroup", "api-key-usage"))
+        Session operator = api.operator();
+        JsonNode replay = api.post(operator, "/api/v1/admin/replays", Map.of("processingGroup", "api-key-usage"))
                 .expectStatus().isAccepted()
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
         assertThat(replay.get("eventsTotal").asLong()).isPositive();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                api.get(admin, "/api/v1/admin/replays/" + replay.get("id").asText()).expectStatus().isOk()
+                api.get(operator, "/api/v1/admin/replays/" + replay.get("id").asText()).expectStatus().isOk()
                         .expectBody().jsonPath("$.done").isEqualTo(true)
                         .jsonPath("$.eventsReplayed").isEqualTo(replay.get("eventsTotal").asLong()));
 
@@ -187,16 +188,16 @@ class UsageAuditTest extends KeyhookAppTest {
     }
 
     @Test
-    void replaysAreForAdministratorsWhoAreLoggedIn() {
-        Session admin = api.signup("Acme");
-        KeyClient adminKey = api.withKey(api.issueKey(admin, Map.of("name", "ops", "scopes", List.of("admin")))
+    void replaysAreForTheOperatorLoggedIn() {
+        Session operator = api.operator();
+        KeyClient operatorKey = api.withKey(api.issueKey(operator, Map.of("name", "ops", "scopes", List.of("admin")))
                 .get("key").asText());
 
-        adminKey.post("/api/v1/admin/replays", Map.of("processingGroup", "items")).expectStatus().isForbidden()
+        operatorKey.post("/api/v1/admin/replays", Map.of("processingGroup", "items")).expectStatus().isForbidden()
                 .expectBody().jsonPath("$.type").isEqualTo("urn:keyhook:problem:login-required");
-        api.post(admin, "/api/v1/admin/replays", Map.of("processingGroup", "nothing")).expectStatus().isBadRequest()
+        api.post(operator, "/api/v1/admin/replays", Map.of("processingGroup", "nothing")).expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.errors[0].field").isEqualTo("processingGroup");
-        api.get(admin, "/api/v1/admin/replays/unknown").expectStatus().isNotFound();
+        api.get(operator, "/api/v1/admin/replays/unknown").expectStatus().isNotFound();
     }
 
     private JsonNode awaitTrail(Session admin, String keyId, int entries) {

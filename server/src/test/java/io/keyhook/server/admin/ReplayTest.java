@@ -1,0 +1,71 @@
+package io.keyhook.server.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.keyhook.server.Api.Session;
+import io.keyhook.server.KeyhookAppTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Replays rebuild a projection of every organization: only the installation's operator may start
+ * one, never of a read model that authentication or webhook routing depend on, and what it rebuilds
+ * equals what was there.
+ */
+class ReplayTest extends KeyhookAppTest {
+
+    private static final String REPLAYS = "/api/v1/admin/replays";
+
+    @Test
+    void anOrganizationsAdminMayNotReplayWhatBelongsToEveryOrganization() {
+        Session admin = api.signup("Acme");
+
+        api.post(admin, REPLAYS, Map.of("processingGroup", "items"))
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:keyhook:problem:operator-only");
+    }
+
+    @Test
+    void readModelsThatAuthenticationAndRoutingServeFromAreNotOffered() {
+        Session operator = api.operator();
+        for (String group : List.of("accounts", "api-keys", "webhook-subscriptions")) {
+            api.post(operator, REPLAYS, Map.of("processingGroup", group))
+                    .expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.errors[0].field").isEqualTo("processingGroup")
+                    .jsonPath("$.errors[0].message").value(message -> assertThat(message.toString())
+                            .contains("serves authentication or webhook routing"));
+        }
+    }
+
+    @Test
+    void aReplayOfTheItemsRebuildsThemAsTheyWere() {
+        Session admin = api.signup("Acme");
+        String bolt = api.createItem(admin, "Bolt", 10, 3).get("id").asText();
+        api.createItem(admin, "Nut", 5, 1);
+        api.post(admin, "/api/v1/items/" + bolt + "/stock", Map.of("delta", -8)).expectStatus().isOk();
+        String deleted = api.createItem(admin, "Washer", 1, 0).get("id").asText();
+        api.delete(admin, "/api/v1/items/" + deleted).expectStatus().isNoContent();
+        String before = listing(admin);
+        assertThat(before).contains("Bolt").contains("Nut").doesNotContain("Washer");
+
+        Session operator = api.operator();
+        JsonNode replay = api.post(operator, REPLAYS, Map.of("processingGroup", "items"))
+                .expectStatus().isAccepted().expectBody(JsonNode.class).returnResult().getResponseBody();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                api.get(operator, REPLAYS + "/" + replay.get("id").asText()).expectStatus().isOk()
+                        .expectBody().jsonPath("$.done").isEqualTo(true));
+
+        assertThat(listing(admin)).isEqualTo(before);
+        api.get(admin, "/api/v1/items/" + deleted).expectStatus().isNotFound();
+    }
+
+    private String listing(Session session) {
+        return api.get(session, "/api/v1/items").expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+    }
+}
