@@ -3,6 +3,7 @@ package io.keyhook.server.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keyhook.server.Api.Session;
 import io.keyhook.server.KeyhookAppTest;
+import io.keyhook.server.Receiver;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -62,6 +63,37 @@ class ReplayTest extends KeyhookAppTest {
 
         assertThat(listing(admin)).isEqualTo(before);
         api.get(admin, "/api/v1/items/" + deleted).expectStatus().isNotFound();
+    }
+
+    @Test
+    void aReplayOfTheDeliveriesRebuildsEveryTimelineAsItWas() {
+        try (Receiver receiver = new Receiver()) {
+            receiver.answer("/replayed", 500);
+            Session admin = api.signup("Acme");
+            String subscription = api.post(admin, "/api/v1/webhooks", Map.of("url", receiver.url("/replayed"),
+                            "eventTypes", List.of("item.created")))
+                    .expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody()
+                    .get("id").asText();
+            api.createItem(admin, "Bolt", 10, 3);
+            api.createItem(admin, "Nut", 5, 1);
+            String timeline = "/api/v1/webhooks/" + subscription + "/deliveries";
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                    api.get(admin, timeline).expectStatus().isOk().expectBody(JsonNode.class).returnResult()
+                            .getResponseBody().get("deliveries"))
+                    .hasSize(2).allSatisfy(delivery -> assertThat(delivery.get("status").asText()).isEqualTo("succeeded")));
+            String before = api.get(admin, timeline).expectBody(String.class).returnResult().getResponseBody();
+
+            Session operator = api.operator();
+            JsonNode replay = api.post(operator, REPLAYS, Map.of("processingGroup", "deliveries"))
+                    .expectStatus().isAccepted().expectBody(JsonNode.class).returnResult().getResponseBody();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    api.get(operator, REPLAYS + "/" + replay.get("id").asText()).expectStatus().isOk()
+                            .expectBody().jsonPath("$.done").isEqualTo(true));
+
+            assertThat(api.get(admin, timeline).expectBody(String.class).returnResult().getResponseBody())
+                    .isEqualTo(before);
+            assertThat(receiver.at("/replayed")).as("a replay sends nothing").hasSize(3);
+        }
     }
 
     private String listing(Session session) {
