@@ -9,10 +9,13 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
 
+import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +28,9 @@ import java.util.stream.Stream;
 @ControllerAdvice(basePackages = "io.keyhook.server")
 public class DeclaredQueryParameters {
 
+    /** Per handler method: the names it declares, or nothing when it takes any (a map) or none. */
+    private final Map<Method, Optional<List<String>>> acceptedByMethod = new ConcurrentHashMap<>();
+
     @ModelAttribute
     public void refuseUndeclared(ServerWebExchange exchange) {
         Set<String> sent = exchange.getRequest().getQueryParams().keySet();
@@ -32,21 +38,26 @@ public class DeclaredQueryParameters {
                 instanceof HandlerMethod method)) {
             return;
         }
+        acceptedByMethod.computeIfAbsent(method.getMethod(), declared -> accepted(method)).ifPresent(accepted -> {
+            List<FieldProblem> unknown = sent.stream()
+                    // the API key, where keyhook.api-keys.allow-query-param lets a request carry it there
+                    .filter(name -> !accepted.contains(name) && !name.equals(PresentedKey.QUERY_PARAM)).sorted()
+                    .map(name -> new FieldProblem(name, "unknown query parameter; this endpoint takes "
+                            + String.join(", ", accepted)))
+                    .toList();
+            if (!unknown.isEmpty()) {
+                throw ApiProblem.invalidFields(unknown);
+            }
+        });
+    }
+
+    private static Optional<List<String>> accepted(HandlerMethod method) {
         List<MethodParameter> declared = Arrays.stream(method.getMethodParameters())
                 .filter(parameter -> parameter.hasParameterAnnotation(RequestParam.class)).toList();
         if (declared.isEmpty() || declared.stream().anyMatch(all -> Map.class.isAssignableFrom(all.getParameterType()))) {
-            return;
+            return Optional.empty();
         }
-        List<String> accepted = declared.stream().map(DeclaredQueryParameters::name).sorted().toList();
-        List<FieldProblem> unknown = sent.stream()
-                // the API key, where keyhook.api-keys.allow-query-param lets a request carry it there
-                .filter(name -> !accepted.contains(name) && !name.equals(PresentedKey.QUERY_PARAM)).sorted()
-                .map(name -> new FieldProblem(name, "unknown query parameter; this endpoint takes "
-                        + String.join(", ", accepted)))
-                .toList();
-        if (!unknown.isEmpty()) {
-            throw ApiProblem.invalidFields(unknown);
-        }
+        return Optional.of(declared.stream().map(DeclaredQueryParameters::name).sorted().toList());
     }
 
     private static String name(MethodParameter parameter) {

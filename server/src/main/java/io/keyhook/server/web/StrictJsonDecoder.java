@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * Reads request bodies with a copy of the application's ObjectMapper that refuses what it does not
  * understand: an unknown field (all of them are named, not just the first), a fraction where a whole
- * number belongs (instead of cutting it off) and anything after the JSON value. The shared ObjectMapper stays tolerant, since Axon reads stored events and sagas with it.
+ * number belongs (instead of cutting it off) and anything after the JSON value. The shared
+ * ObjectMapper stays tolerant, since Axon reads stored events and sagas with it.
  */
 class StrictJsonDecoder extends Jackson2JsonDecoder {
 
