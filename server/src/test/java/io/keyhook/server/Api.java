@@ -5,11 +5,13 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The REST API as a client sees it, for tests. */
 public record Api(WebTestClient http) {
@@ -83,6 +85,24 @@ public record Api(WebTestClient http) {
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
         assertThat(body).isNotNull();
         return body;
+    }
+
+    /**
+     * Waits for the subscription's newest delivery to have this status (a retrying one also with its
+     * next attempt scheduled) and returns it.
+     */
+    public JsonNode awaitLatestDelivery(Session session, String subscriptionId, String status) {
+        JsonNode[] found = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode delivery = get(session, "/api/v1/webhooks/" + subscriptionId + "/deliveries").expectStatus().isOk()
+                    .expectBody(JsonNode.class).returnResult().getResponseBody().get("deliveries").get(0);
+            assertThat(delivery.get("status").asText()).isEqualTo(status);
+            if (status.equals("retrying")) {
+                assertThat(delivery.has("nextAttemptAt")).isTrue();
+            }
+            found[0] = delivery;
+        });
+        return found[0];
     }
 
     public KeyClient withKey(String key) {

@@ -55,11 +55,7 @@ class ReplayTest extends KeyhookAppTest {
         assertThat(before).contains("Bolt").contains("Nut").doesNotContain("Washer");
 
         Session operator = api.operator();
-        JsonNode replay = api.post(operator, REPLAYS, Map.of("processingGroup", "items"))
-                .expectStatus().isAccepted().expectBody(JsonNode.class).returnResult().getResponseBody();
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                api.get(operator, REPLAYS + "/" + replay.get("id").asText()).expectStatus().isOk()
-                        .expectBody().jsonPath("$.done").isEqualTo(true));
+        replayToTheEnd(operator, "items");
 
         assertThat(listing(admin)).isEqualTo(before);
         api.get(admin, "/api/v1/items/" + deleted).expectStatus().isNotFound();
@@ -84,16 +80,20 @@ class ReplayTest extends KeyhookAppTest {
             String before = api.get(admin, timeline).expectBody(String.class).returnResult().getResponseBody();
 
             Session operator = api.operator();
-            JsonNode replay = api.post(operator, REPLAYS, Map.of("processingGroup", "deliveries"))
-                    .expectStatus().isAccepted().expectBody(JsonNode.class).returnResult().getResponseBody();
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    api.get(operator, REPLAYS + "/" + replay.get("id").asText()).expectStatus().isOk()
-                            .expectBody().jsonPath("$.done").isEqualTo(true));
+            replayToTheEnd(operator, "deliveries");
 
             assertThat(api.get(admin, timeline).expectBody(String.class).returnResult().getResponseBody())
                     .isEqualTo(before);
             assertThat(receiver.at("/replayed")).as("a replay sends nothing").hasSize(3);
         }
+    }
+
+    private void replayToTheEnd(Session operator, String group) {
+        JsonNode replay = api.post(operator, REPLAYS, Map.of("processingGroup", group))
+                .expectStatus().isAccepted().expectBody(JsonNode.class).returnResult().getResponseBody();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                api.get(operator, REPLAYS + "/" + replay.get("id").asText()).expectStatus().isOk()
+                        .expectBody().jsonPath("$.done").isEqualTo(true));
     }
 
     private String listing(Session session) {

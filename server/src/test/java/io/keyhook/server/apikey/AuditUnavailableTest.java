@@ -2,18 +2,13 @@ package io.keyhook.server.apikey;
 
 import io.keyhook.server.Api;
 import io.keyhook.server.Api.Session;
-import io.keyhook.server.KeyhookApplication;
-import io.keyhook.server.OwnNettyResources;
+import io.keyhook.server.SecondApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -28,12 +23,8 @@ class AuditUnavailableTest {
 
     @Test
     void anAttemptThatCannotBeAuditedIsNotServed() {
-        System.setProperty("axoniq.update-checker.disabled", "true");
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(KeyhookApplication.class, OwnNettyResources.class)
-                .run("--keyhook.data-dir=" + dataDir, "--server.port=0")) {
-            int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-            Api api = new Api(WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
-                    .responseTimeout(Duration.ofSeconds(30)).build());
+        try (ConfigurableApplicationContext app = SecondApplication.start(dataDir)) {
+            Api api = SecondApplication.api(app);
             Session admin = api.signup("Acme");
             Api.KeyClient client = api.withKey(api.issueKey(admin, Map.of("name", "writer",
                     "scopes", List.of("items:read", "items:write"))).get("key").asText());

@@ -1,17 +1,12 @@
 package io.keyhook.server.apikey;
 
 import io.keyhook.server.Api;
-import io.keyhook.server.KeyhookApplication;
-import io.keyhook.server.OwnNettyResources;
+import io.keyhook.server.SecondApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -26,13 +21,9 @@ class QueryParameterKeyTest {
 
     @Test
     void aKeyInTheQueryAuthenticatesWhenEnabledBesideTheEndpointsOwnParameters() {
-        System.setProperty("axoniq.update-checker.disabled", "true");
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(KeyhookApplication.class,
-                OwnNettyResources.class).run("--keyhook.data-dir=" + dataDir, "--server.port=0",
+        try (ConfigurableApplicationContext app = SecondApplication.start(dataDir,
                 "--keyhook.api-keys.allow-query-param=true")) {
-            int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-            Api api = new Api(WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
-                    .responseTimeout(Duration.ofSeconds(30)).build());
+            Api api = SecondApplication.api(app);
             String key = api.issueKey(api.signup("Acme"), Map.of("name", "sheet", "scopes", List.of("items:read")))
                     .get("key").asText();
 

@@ -3,18 +3,14 @@ package io.keyhook.server.infra;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keyhook.server.Api;
 import io.keyhook.server.Api.Session;
-import io.keyhook.server.KeyhookApplication;
-import io.keyhook.server.OwnNettyResources;
+import io.keyhook.server.SecondApplication;
 import io.keyhook.server.infra.postgres.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.http.MediaType;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +34,7 @@ class RestartTest {
         String signingKey;
         String apiKey;
         try (ConfigurableApplicationContext first = start()) {
-            Api api = api(first);
+            Api api = SecondApplication.api(first);
             admin = api.signup("Acme");
             itemId = api.createItem(admin, "Bolt", 10, 3).get("id").asText();
             apiKey = api.issueKey(admin, Map.of("name", "survivor", "scopes", java.util.List.of("items:read")))
@@ -54,7 +50,7 @@ class RestartTest {
         assertThat(EmbeddedPostgresServer.postmasterOf(dataDir.resolve(EmbeddedPostgresServer.DIRECTORY))).isEmpty();
 
         try (ConfigurableApplicationContext second = start()) {
-            Api api = api(second);
+            Api api = SecondApplication.api(second);
             assertThat(Files.readString(dataDir.resolve("jwt-signing-key.json"))).isEqualTo(signingKey);
             // The pepper was generated once into the data dir and read back, so the key still matches.
             api.withKey(apiKey).get("/api/v1/items").expectStatus().isOk();
@@ -76,14 +72,6 @@ class RestartTest {
     }
 
     private ConfigurableApplicationContext start() {
-        System.setProperty("axoniq.update-checker.disabled", "true");
-        return new SpringApplicationBuilder(KeyhookApplication.class, OwnNettyResources.class)
-                .run("--keyhook.data-dir=" + dataDir, "--server.port=0");
-    }
-
-    private static Api api(ConfigurableApplicationContext context) {
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return new Api(WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
-                .responseTimeout(Duration.ofSeconds(30)).build());
+        return SecondApplication.start(dataDir);
     }
 }

@@ -1,14 +1,10 @@
 package io.keyhook.server.infra.postgres;
 
 import io.keyhook.server.Api;
-import io.keyhook.server.KeyhookApplication;
-import io.keyhook.server.OwnNettyResources;
+import io.keyhook.server.SecondApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +13,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,15 +35,10 @@ class ExternalPostgresTest {
             execute(external, "postgres", "CREATE DATABASE keyhook_shared OWNER keyhook");
             String url = "jdbc:postgresql://localhost:" + external.port() + "/keyhook_shared";
 
-            System.setProperty("axoniq.update-checker.disabled", "true");
             String itemId;
-            try (ConfigurableApplicationContext app = new SpringApplicationBuilder(KeyhookApplication.class,
-                    OwnNettyResources.class).run("--keyhook.data-dir=" + dataDir, "--server.port=0",
-                    "--keyhook.postgres.url=" + url, "--keyhook.postgres.username=keyhook",
-                    "--keyhook.postgres.password=keyhook secret")) {
-                int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-                Api api = new Api(WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
-                        .responseTimeout(Duration.ofSeconds(30)).build());
+            try (ConfigurableApplicationContext app = SecondApplication.start(dataDir, "--keyhook.postgres.url=" + url,
+                    "--keyhook.postgres.username=keyhook", "--keyhook.postgres.password=keyhook secret")) {
+                Api api = SecondApplication.api(app);
                 itemId = api.createItem(api.signup("Acme"), "Bolt", 10, 3).get("id").asText();
             }
 

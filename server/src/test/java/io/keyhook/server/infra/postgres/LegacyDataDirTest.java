@@ -1,11 +1,9 @@
 package io.keyhook.server.infra.postgres;
 
-import io.keyhook.server.KeyhookApplication;
-import io.keyhook.server.OwnNettyResources;
+import io.keyhook.server.SecondApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -25,10 +23,8 @@ class LegacyDataDirTest {
     @Test
     void anH2DataDirIsRefusedWithAnExplanationAndLeftAsItWas(CapturedOutput output) throws Exception {
         Files.writeString(dataDir.resolve("keyhook.mv.db"), "an old event store");
-        System.setProperty("axoniq.update-checker.disabled", "true");
 
-        assertThatThrownBy(() -> new SpringApplicationBuilder(KeyhookApplication.class, OwnNettyResources.class)
-                .run("--keyhook.data-dir=" + dataDir, "--server.port=0"))
+        assertThatThrownBy(() -> SecondApplication.start(dataDir))
                 .isInstanceOf(LegacyDataDirException.class);
 
         assertThat(output.getOut() + output.getErr())
