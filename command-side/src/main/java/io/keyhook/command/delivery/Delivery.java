@@ -1,6 +1,8 @@
 package io.keyhook.command.delivery;
 
 import io.keyhook.api.common.ErrorCode;
+import io.keyhook.api.delivery.AttemptResult;
+import io.keyhook.api.delivery.DeliveryAttemptStarted;
 import io.keyhook.api.delivery.DeliveryAttempted;
 import io.keyhook.api.delivery.DeliveryFailed;
 import io.keyhook.api.delivery.DeliveryRedeliveryRequested;
@@ -11,7 +13,6 @@ import io.keyhook.api.delivery.FailDelivery;
 import io.keyhook.api.delivery.RecordDeliveryAttempt;
 import io.keyhook.api.delivery.RedeliverDelivery;
 import io.keyhook.api.delivery.ScheduleDelivery;
-import io.keyhook.api.delivery.ScheduleDeliveryRetry;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
@@ -25,10 +26,14 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 /**
  * One event on its way to one subscription. Attempts are numbered and recorded strictly in order
  * (the next one after the last recorded), so a report that arrives twice or late (a retried
- * command, a restarted server) changes nothing. What to do after a failed attempt is the DeliverySaga's decision.
+ * command, a restarted server) changes nothing. After a failed attempt the delivery decides what
+ * follows: a retry after the {@link RetryPolicy}'s wait, or giving up when the retries of this
+ * series are spent or the receiver answered {@code 410 Gone}.
  */
 @Aggregate
 public class Delivery {
+
+    static final int GONE = 410;
 
     private enum State { WAITING, SUCCEEDED, FAILED }
 
@@ -40,53 +45,72 @@ public class Delivery {
     private String body;
     private State state;
     private int lastRecordedAttempt;
-    private int retryScheduledFor;
+    private int firstAttemptOfSeries = 1;
 
     protected Delivery() {
     }
 
     /**
      * Idempotent whatever the event store: scheduling an existing delivery again (a dispatcher batch
-     * handled twice) finds it and does nothing, instead of relying on how a given store reports a
-     * second creation (a duplicate-key error on JDBC, a concurrency error on Axon Server).
+     * handled twice) finds it and only records a first attempt it did not know of yet, instead of
+     * relying on how a given store reports a second creation (a duplicate-key error on JDBC, a
+     * concurrency error on Axon Server).
      */
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(ScheduleDelivery command) {
-        if (state != null) {
-            return;
+    public void handle(ScheduleDelivery command, RetryPolicy retries) {
+        if (state == null) {
+            apply(new DeliveryScheduled(command.deliveryId(), command.subscriptionId(), command.organizationId(),
+                    command.eventId(), command.eventType(), command.body(), command.occurredAt()));
+            if (command.firstAttempt() == null && command.firstAttemptStartedAt() != null) {
+                apply(new DeliveryAttemptStarted(deliveryId, subscriptionId, organizationId, 1,
+                        command.firstAttemptStartedAt(), eventType, body));
+            } else if (command.firstAttempt() == null) {
+                apply(new DeliveryRetryScheduled(deliveryId, subscriptionId, organizationId, 1, command.occurredAt(),
+                        eventType, body));
+            }
         }
-        apply(new DeliveryScheduled(command.deliveryId(), command.subscriptionId(), command.organizationId(),
-                command.eventId(), command.eventType(), command.body(), command.occurredAt()));
-    }
-
-    @CommandHandler
-    public void handle(RecordDeliveryAttempt command) {
-        if (state != State.WAITING || command.attempt() != lastRecordedAttempt + 1) {
-            return;
-        }
-        boolean succeeded = command.statusCode() != null && command.statusCode() >= 200 && command.statusCode() < 300;
-        apply(new DeliveryAttempted(deliveryId, subscriptionId, organizationId, command.attempt(), command.startedAt(),
-                command.durationMs(), command.statusCode(), command.error(), command.responseBody(),
-                command.retryAfterSeconds(), succeeded));
-        if (succeeded) {
-            apply(new DeliverySucceeded(deliveryId, subscriptionId, organizationId, command.attempt()));
+        if (command.firstAttempt() != null) {
+            record(command.firstAttempt(), retries);
         }
     }
 
     @CommandHandler
-    public void handle(ScheduleDeliveryRetry command) {
-        if (state == State.WAITING && command.attempt() == lastRecordedAttempt + 1
-                && command.attempt() > retryScheduledFor) {
-            apply(new DeliveryRetryScheduled(deliveryId, subscriptionId, organizationId, command.attempt(),
-                    command.dueAt()));
+    public void handle(RecordDeliveryAttempt command, RetryPolicy retries) {
+        record(command.result(), retries);
+    }
+
+    private void record(AttemptResult result, RetryPolicy retries) {
+        if (state != State.WAITING || result.attempt() != lastRecordedAttempt + 1) {
+            return;
         }
+        apply(new DeliveryAttempted(deliveryId, subscriptionId, organizationId, result.attempt(), result.startedAt(),
+                result.durationMs(), result.statusCode(), result.error(), result.responseBody(),
+                result.retryAfterSeconds(), result.succeeded()));
+        if (result.succeeded()) {
+            apply(new DeliverySucceeded(deliveryId, subscriptionId, organizationId, result.attempt()));
+            return;
+        }
+        if (Integer.valueOf(GONE).equals(result.statusCode())) {
+            apply(new DeliveryFailed(deliveryId, subscriptionId, organizationId, result.attempt(),
+                    "the receiver answered 410 Gone; the subscription is disabled", result.statusCode()));
+            return;
+        }
+        int made = result.attempt() - firstAttemptOfSeries + 1;
+        if (made > retries.maxRetries()) {
+            apply(new DeliveryFailed(deliveryId, subscriptionId, organizationId, result.attempt(),
+                    "gave up after " + made + " attempts", result.statusCode()));
+            return;
+        }
+        apply(new DeliveryRetryScheduled(deliveryId, subscriptionId, organizationId, result.attempt() + 1,
+                result.endedAt().plus(retries.delayBefore(made, result.retryAfterSeconds())), eventType, body));
     }
 
     @CommandHandler
     public void handle(FailDelivery command) {
         if (state == State.WAITING) {
-            apply(new DeliveryFailed(deliveryId, subscriptionId, organizationId, lastRecordedAttempt, command.reason()));
+            apply(new DeliveryFailed(deliveryId, subscriptionId, organizationId, lastRecordedAttempt, command.reason(),
+                    null));
         }
     }
 
@@ -124,11 +148,6 @@ public class Delivery {
     }
 
     @EventSourcingHandler
-    void on(DeliveryRetryScheduled event) {
-        retryScheduledFor = event.attempt();
-    }
-
-    @EventSourcingHandler
     void on(DeliveryFailed event) {
         state = State.FAILED;
     }
@@ -136,5 +155,6 @@ public class Delivery {
     @EventSourcingHandler
     void on(DeliveryRedeliveryRequested event) {
         state = State.WAITING;
+        firstAttemptOfSeries = event.firstAttempt();
     }
 }

@@ -3,8 +3,6 @@ package io.keyhook.query.webhook;
 import io.keyhook.api.common.FindProjectedVersion;
 import io.keyhook.api.webhook.FindWebhookSubscription;
 import io.keyhook.api.webhook.FindWebhookSubscriptions;
-import io.keyhook.api.webhook.FindWebhookTarget;
-import io.keyhook.api.webhook.FindWebhookTargets;
 import io.keyhook.api.webhook.WebhookDeliveryFailureCounted;
 import io.keyhook.api.webhook.WebhookDeliveryFailuresCleared;
 import io.keyhook.api.webhook.WebhookSecretRotated;
@@ -14,7 +12,6 @@ import io.keyhook.api.webhook.WebhookSubscriptionDisabled;
 import io.keyhook.api.webhook.WebhookSubscriptionPage;
 import io.keyhook.api.webhook.WebhookSubscriptionUpdated;
 import io.keyhook.api.webhook.WebhookSubscriptionView;
-import io.keyhook.api.webhook.WebhookTarget;
 import io.keyhook.query.common.VersionedUpdates;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -47,21 +44,23 @@ public class WebhookSubscriptionProjection {
     private final WebhookSubscriptionRepository subscriptions;
     private final QueryUpdateEmitter emitter;
     private final Clock clock;
+    private final WebhookTargetIndex targets;
 
     public WebhookSubscriptionProjection(WebhookSubscriptionRepository subscriptions, QueryUpdateEmitter emitter,
-                                         Clock clock) {
+                                         Clock clock, WebhookTargetIndex targets) {
         this.subscriptions = subscriptions;
         this.emitter = emitter;
         this.clock = clock;
+        this.targets = targets;
     }
 
     @EventHandler
     void on(WebhookSubscriptionCreated event, @SequenceNumber long sequence, @Timestamp Instant at) {
         WebhookSubscriptionDocument existing = await(subscriptions.findById(event.subscriptionId()));
         if (existing == null || existing.version() < sequence) {
-            await(subscriptions.save(new WebhookSubscriptionDocument(event.subscriptionId(), event.organizationId(),
-                    event.url(), event.eventTypes(), event.description(), true, null, 0, event.encryptedSecret(), null,
-                    null, false, at, at, null, sequence)));
+            targets.put(await(subscriptions.save(new WebhookSubscriptionDocument(event.subscriptionId(),
+                    event.organizationId(), event.url(), event.eventTypes(), event.description(), true, null, 0,
+                    event.encryptedSecret(), null, null, false, at, at, null, sequence))));
         }
         announce(emitter, FindProjectedVersion.WEBHOOKS, event.subscriptionId(), sequence);
     }
@@ -111,10 +110,12 @@ public class WebhookSubscriptionProjection {
     @ResetHandler
     void reset() {
         await(subscriptions.deleteAll());
+        targets.clear();
     }
 
     private void change(String id, long sequence, Instant at, UnaryOperator<WebhookSubscriptionDocument> change) {
-        VersionedUpdates.apply(subscriptions, id, sequence, subscription -> change.apply(subscription).at(sequence, at));
+        VersionedUpdates.apply(subscriptions, id, sequence, subscription -> change.apply(subscription).at(sequence, at))
+                .ifPresent(targets::put);
         announce(emitter, FindProjectedVersion.WEBHOOKS, id, sequence);
     }
 
@@ -136,20 +137,6 @@ public class WebhookSubscriptionProjection {
                 .zipWith(subscriptions.countByOrganizationIdAndDeletedFalse(query.organizationId()))
                 .map(result -> new WebhookSubscriptionPage(result.getT1(), query.page(), query.size(), result.getT2()))
                 .toFuture();
-    }
-
-    @QueryHandler
-    CompletableFuture<List<WebhookTarget>> handle(FindWebhookTargets query) {
-        return subscriptions.findByOrganizationIdAndActiveTrueAndDeletedFalse(query.organizationId())
-                .filter(subscription -> subscription.eventTypes().contains(query.eventType()))
-                .map(WebhookSubscriptionDocument::toTarget)
-                .collectList()
-                .toFuture();
-    }
-
-    @QueryHandler
-    CompletableFuture<WebhookTarget> handle(FindWebhookTarget query) {
-        return subscriptions.findById(query.subscriptionId()).map(WebhookSubscriptionDocument::toTarget).toFuture();
     }
 
     @QueryHandler(queryName = FindProjectedVersion.WEBHOOKS)

@@ -103,7 +103,9 @@ public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
                            String encryptionKey,
                            Path encryptionKeyFile,
                            @DefaultValue("15m") Duration stuckAfter,
-                           @DefaultValue("60s") Duration stuckSweepInterval) {
+                           @DefaultValue("60s") Duration stuckSweepInterval,
+                           @DefaultValue("32") int maxConnectionsPerEndpoint,
+                           @DefaultValue("2s") Duration firstAttemptWait) {
     }
 
     public record Retry(@DefaultValue("3") int maxRetries,

@@ -3,7 +3,7 @@ package io.keyhook.server.webhook;
 import io.keyhook.server.infra.KeyhookProperties;
 import io.keyhook.server.infra.SecretFiles;
 import io.keyhook.webhook.WebhookSettings;
-import io.keyhook.webhook.delivery.RetryPolicy;
+import io.keyhook.command.delivery.RetryPolicy;
 import io.keyhook.webhook.signing.SecretCipher;
 import io.keyhook.webhook.target.TargetGuard;
 import org.springframework.context.annotation.Bean;
@@ -26,15 +26,17 @@ public class WebhookConfig {
     @Bean
     WebhookSettings webhookSettings(KeyhookProperties properties) {
         KeyhookProperties.Webhooks webhooks = properties.webhooks();
-        KeyhookProperties.Retry retry = webhooks.retry();
-        return new WebhookSettings(new WebhookSettings.Retry(retry.maxRetries(), retry.initialDelay(), retry.multiplier(),
-                retry.maxDelay(), retry.jitter()), webhooks.allowPrivateTargets(), webhooks.connectTimeout(),
-                webhooks.timeout(), webhooks.disableAfterFailures(), webhooks.stuckAfter());
+        return new WebhookSettings(webhooks.allowPrivateTargets(), webhooks.connectTimeout(), webhooks.timeout(),
+                webhooks.disableAfterFailures(), webhooks.stuckAfter(), webhooks.maxConnectionsPerEndpoint(),
+                webhooks.firstAttemptWait());
     }
 
+    /** A resource of the Delivery aggregate, which decides after each failed attempt. */
     @Bean
-    RetryPolicy retryPolicy(WebhookSettings settings) {
-        return new RetryPolicy(settings.retry(), () -> ThreadLocalRandom.current().nextDouble());
+    RetryPolicy retryPolicy(KeyhookProperties properties) {
+        KeyhookProperties.Retry retry = properties.webhooks().retry();
+        return new RetryPolicy(new RetryPolicy.Backoff(retry.maxRetries(), retry.initialDelay(), retry.multiplier(),
+                retry.maxDelay(), retry.jitter()), () -> ThreadLocalRandom.current().nextDouble());
     }
 
     @Bean

@@ -178,7 +178,7 @@ public class WebhookController {
             String body = WebhookPayloads.body(eventId, WebhookEventTypes.WEBHOOK_TEST, clock.instant(),
                     caller.organizationId(), Map.of("message", "This is a test webhook from Keyhook.",
                             "subscriptionId", id));
-            return commands.send(new ScheduleDelivery(deliveryId, id, caller.organizationId(), eventId,
+            return commands.send(ScheduleDelivery.unattempted(deliveryId, id, caller.organizationId(), eventId,
                             WebhookEventTypes.WEBHOOK_TEST, body, clock.instant()))
                     .then(readYourWrites.await(FindProjectedVersion.DELIVERIES, deliveryId, 0))
                     .thenReturn(ResponseEntity.accepted().location(URI.create("/api/v1/deliveries/" + deliveryId))

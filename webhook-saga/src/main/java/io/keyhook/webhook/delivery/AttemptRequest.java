@@ -1,6 +1,5 @@
 package io.keyhook.webhook.delivery;
 
 /** Everything one HTTP attempt needs but the subscription's current URL and secrets, which it looks up. */
-public record AttemptRequest(String deliveryId, String subscriptionId, String organizationId, String eventType,
-                             String body, int attempt) {
+public record AttemptRequest(String deliveryId, String subscriptionId, String eventType, String body, int attempt) {
 }

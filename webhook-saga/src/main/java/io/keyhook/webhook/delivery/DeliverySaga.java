@@ -1,14 +1,14 @@
 package io.keyhook.webhook.delivery;
 
+import io.keyhook.api.delivery.DeliveryAttemptStarted;
+import io.keyhook.api.delivery.AttemptResult;
 import io.keyhook.api.delivery.DeliveryAttempted;
 import io.keyhook.api.delivery.DeliveryFailed;
 import io.keyhook.api.delivery.DeliveryRedeliveryRequested;
-import io.keyhook.api.delivery.DeliveryScheduled;
+import io.keyhook.api.delivery.DeliveryRetryScheduled;
 import io.keyhook.api.delivery.DeliverySucceeded;
 import io.keyhook.api.delivery.FailDelivery;
 import io.keyhook.api.delivery.RecordDeliveryAttempt;
-import io.keyhook.api.delivery.ScheduleDeliveryRetry;
-import io.keyhook.api.webhook.DisableWebhookSubscription;
 import io.keyhook.api.webhook.WebhookSubscriptionDeleted;
 import io.keyhook.api.webhook.WebhookSubscriptionDisabled;
 import io.keyhook.webhook.WebhookSettings;
@@ -32,16 +32,16 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Drives one delivery: every attempt is a persisted deadline (the first one due at once), so a
- * restart neither loses nor repeats one. The attempt itself runs on the reactive HTTP client, off
- * this thread, and reports back with a command; a watchdog deadline turns an attempt whose outcome
- * never arrived (the server stopped during it) into a failed one. After a failure the next attempt
- * is scheduled with backoff and jitter, or the delivery fails; a {@code 410 Gone} disables the
+ * The slow path of a delivery: retries, and first attempts whose receiver had not answered when the
+ * dispatcher recorded them. A delivery whose first attempt succeeded never has a saga.
+ * <p>Each retry is a persisted deadline, so a restart neither loses nor repeats one; the attempt
+ * runs on the reactive HTTP client, off this thread, and reports back with a command; a watchdog
+ * deadline turns an attempt whose outcome never arrived (the server stopped during it) into a failed
+ * one. What follows a failed attempt, the Delivery decides; a {@code 410 Gone} also disables the
  * subscription. A disabled or deleted subscription ends its deliveries.
- * <p>No delivery is left without a next step: a command of the saga that fails (the command bus or
- * the event store was unavailable) is sent again from a persisted deadline, with backoff, until it
- * is taken (every target handles a repeat idempotently); and a delivery redelivered while it waits
- * (stuck) starts a new series in place of the old one.
+ * <p>A command of the saga that fails (the command bus or the event store was unavailable) is sent
+ * again from a persisted deadline, with backoff, until it is taken (every target handles a repeat
+ * idempotently).
  */
 @Saga
 public class DeliverySaga {
@@ -60,7 +60,6 @@ public class DeliverySaga {
     private String eventType;
     private String body;
     private int attempt;
-    private int firstAttemptOfSeries;
     private String dueDeadlineId;
     private String watchdogDeadlineId;
 
@@ -71,37 +70,51 @@ public class DeliverySaga {
     @Autowired
     private transient WebhookAttempts attempts;
     @Autowired
-    private transient RetryPolicy retries;
-    @Autowired
     private transient Clock clock;
     @Autowired
     private transient WebhookSettings settings;
 
+    /** The first attempt is under way: watch for its outcome. */
     @StartSaga
     @SagaEventHandler(associationProperty = "deliveryId")
-    public void on(DeliveryScheduled event) {
-        start(event.deliveryId(), event.subscriptionId(), event.organizationId(), event.eventType(), event.body(), 1);
+    public void on(DeliveryAttemptStarted event) {
+        follow(event.deliveryId(), event.subscriptionId(), event.organizationId(), event.eventType(), event.body());
+        attempt = event.attempt();
+        watchdogDeadlineId = deadlines.schedule(event.startedAt().plus(settings.attemptWatchdog()), ATTEMPT_WATCHDOG,
+                new AttemptDue(deliveryId, attempt));
     }
 
+    @StartSaga
+    @SagaEventHandler(associationProperty = "deliveryId")
+    public void on(DeliveryRetryScheduled event) {
+        follow(event.deliveryId(), event.subscriptionId(), event.organizationId(), event.eventType(), event.body());
+        attempt = event.attempt();
+        dueDeadlineId = deadlines.schedule(event.dueAt(), ATTEMPT_DUE, new AttemptDue(deliveryId, attempt));
+    }
+
+    /** A new series under the same id: whatever was pending is replaced. */
     @StartSaga
     @SagaEventHandler(associationProperty = "deliveryId")
     public void on(DeliveryRedeliveryRequested event) {
-        start(event.deliveryId(), event.subscriptionId(), event.organizationId(), event.eventType(), event.body(),
-                event.firstAttempt());
+        follow(event.deliveryId(), event.subscriptionId(), event.organizationId(), event.eventType(), event.body());
+        attempt = event.firstAttempt();
+        dueDeadlineId = deadlines.schedule(Duration.ZERO, ATTEMPT_DUE, new AttemptDue(deliveryId, attempt));
     }
 
-    private void start(String deliveryId, String subscriptionId, String organizationId, String eventType, String body,
-                       int firstAttempt) {
+    private void follow(String deliveryId, String subscriptionId, String organizationId, String eventType,
+                        String body) {
         cancelDeadlines();
+        if (this.deliveryId == null) {
+            SagaLifecycle.associateWith("subscriptionId", subscriptionId);
+        }
         this.deliveryId = deliveryId;
         this.subscriptionId = subscriptionId;
         this.organizationId = organizationId;
-        this.eventType = eventType;
-        this.body = body;
-        this.attempt = firstAttempt;
-        this.firstAttemptOfSeries = firstAttempt;
-        SagaLifecycle.associateWith("subscriptionId", subscriptionId);
-        dueDeadlineId = deadlines.schedule(Duration.ZERO, ATTEMPT_DUE, new AttemptDue(deliveryId, attempt));
+        // Retries recorded before they carried what to send keep what the saga already has.
+        if (body != null) {
+            this.eventType = eventType;
+            this.body = body;
+        }
     }
 
     @DeadlineHandler(deadlineName = ATTEMPT_DUE)
@@ -111,39 +124,24 @@ public class DeliverySaga {
         }
         dueDeadlineId = null;
         watchdogDeadlineId = deadlines.schedule(settings.attemptWatchdog(), ATTEMPT_WATCHDOG, due);
-        attempts.start(new AttemptRequest(deliveryId, subscriptionId, organizationId, eventType, body, attempt));
+        attempts.start(new AttemptRequest(deliveryId, subscriptionId, eventType, body, attempt));
     }
 
     @DeadlineHandler(deadlineName = ATTEMPT_WATCHDOG)
     public void onAttemptLost(AttemptDue due) {
         if (due.attempt() == attempt) {
             watchdogDeadlineId = null;
-            send(new RecordDeliveryAttempt(deliveryId, attempt, clock.instant().minus(settings.attemptWatchdog()),
-                    settings.attemptWatchdog().toMillis(), null,
-                    "no outcome was recorded for this attempt (the server may have stopped during it)", null, null));
+            send(new RecordDeliveryAttempt(deliveryId, new AttemptResult(attempt,
+                    clock.instant().minus(settings.attemptWatchdog()), settings.attemptWatchdog().toMillis(), null,
+                    "no outcome was recorded for this attempt (the server may have stopped during it)", null, null)));
         }
     }
 
     @SagaEventHandler(associationProperty = "deliveryId")
     public void on(DeliveryAttempted event) {
-        if (event.attempt() != attempt || event.succeeded()) {
-            return;
+        if (event.attempt() == attempt) {
+            cancelWatchdog();
         }
-        cancelDeadlines();
-        if (Integer.valueOf(410).equals(event.statusCode())) {
-            send(new DisableWebhookSubscription(subscriptionId, organizationId, "the receiver answered 410 Gone"));
-            send(new FailDelivery(deliveryId, "the receiver answered 410 Gone; the subscription is disabled"));
-            return;
-        }
-        int made = attempt - firstAttemptOfSeries + 1;
-        if (made > retries.maxRetries()) {
-            send(new FailDelivery(deliveryId, "gave up after " + made + " attempts"));
-            return;
-        }
-        Duration delay = retries.delayBefore(made, event.retryAfterSeconds());
-        attempt++;
-        dueDeadlineId = deadlines.schedule(delay, ATTEMPT_DUE, new AttemptDue(deliveryId, attempt));
-        send(new ScheduleDeliveryRetry(deliveryId, attempt, clock.instant().plus(delay)));
     }
 
     @SagaEventHandler(associationProperty = "subscriptionId")
@@ -286,13 +284,5 @@ public class DeliverySaga {
 
     public void setWatchdogDeadlineId(String watchdogDeadlineId) {
         this.watchdogDeadlineId = watchdogDeadlineId;
-    }
-
-    public int getFirstAttemptOfSeries() {
-        return firstAttemptOfSeries;
-    }
-
-    public void setFirstAttemptOfSeries(int firstAttemptOfSeries) {
-        this.firstAttemptOfSeries = firstAttemptOfSeries;
     }
 }

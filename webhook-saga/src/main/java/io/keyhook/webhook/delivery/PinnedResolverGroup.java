@@ -9,19 +9,23 @@ import io.netty.util.concurrent.Promise;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Resolves every host to the one address the target guard checked, so the connection goes where
- * the check said it may (no second DNS answer in between), while Host header and TLS SNI keep the
- * URL's host name.
+ * Resolves every host to the address the target guard checked last for it, so a new connection goes
+ * where the check said it may (no second DNS answer in between), while the Host header and TLS SNI
+ * keep the URL's host name. One for the whole client: connections are pooled per host and port, and
+ * a host the guard has not checked cannot be resolved at all.
  */
 final class PinnedResolverGroup extends AddressResolverGroup<InetSocketAddress> {
 
-    private final InetAddress address;
+    private final Map<String, InetAddress> checked = new ConcurrentHashMap<>();
 
-    PinnedResolverGroup(InetAddress address) {
-        this.address = address;
+    void pin(String host, InetAddress address) {
+        checked.put(host, address);
     }
 
     @Override
@@ -29,12 +33,22 @@ final class PinnedResolverGroup extends AddressResolverGroup<InetSocketAddress> 
         return new InetSocketAddressResolver(executor, new InetNameResolver(executor) {
             @Override
             protected void doResolve(String host, Promise<InetAddress> promise) {
-                promise.setSuccess(address);
+                InetAddress address = checked.get(host);
+                if (address == null) {
+                    promise.setFailure(new UnknownHostException(host + " was not checked by the target guard"));
+                } else {
+                    promise.setSuccess(address);
+                }
             }
 
             @Override
             protected void doResolveAll(String host, Promise<List<InetAddress>> promise) {
-                promise.setSuccess(List.of(address));
+                InetAddress address = checked.get(host);
+                if (address == null) {
+                    promise.setFailure(new UnknownHostException(host + " was not checked by the target guard"));
+                } else {
+                    promise.setSuccess(List.of(address));
+                }
             }
         });
     }

@@ -8,16 +8,13 @@ import io.keyhook.api.item.ItemDeleted;
 import io.keyhook.api.item.ItemLowStock;
 import io.keyhook.api.item.ItemUpdated;
 import io.keyhook.api.item.StockAdjusted;
-import io.keyhook.api.webhook.FindWebhookTargets;
 import io.keyhook.api.webhook.WebhookEventTypes;
 import io.keyhook.api.webhook.WebhookTarget;
-import org.axonframework.commandhandling.gateway.CommandGateway;
+import io.keyhook.api.webhook.WebhookTargetDirectory;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.messaging.responsetypes.ResponseTypes;
-import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -27,9 +24,10 @@ import static io.keyhook.webhook.dispatch.WebhookPayloads.data;
 
 /**
  * Turns each domain event of a catalog type into one delivery per active subscription of its
- * organization that asked for the type. The delivery id is derived from (event id, subscription id):
- * an event handled again (a retried batch) schedules nothing new. Never replayed, and it starts at
- * the head of the event stream, so history is never sent to today's subscriptions.
+ * organization that asked for the type (looked up in memory), and makes its first attempt at once
+ * ({@link FirstAttempts}). The delivery id is derived from (event id, subscription id): an event
+ * handled again (a retried batch) creates nothing new. Never replayed, and it starts at the head of
+ * the event stream, so history is never sent to today's subscriptions.
  */
 @Component
 @DisallowReplay
@@ -38,12 +36,12 @@ public class WebhookDispatcher {
 
     public static final String GROUP = "webhook-dispatcher";
 
-    private final QueryGateway queries;
-    private final CommandGateway commands;
+    private final WebhookTargetDirectory targets;
+    private final FirstAttempts firstAttempts;
 
-    public WebhookDispatcher(QueryGateway queries, CommandGateway commands) {
-        this.queries = queries;
-        this.commands = commands;
+    public WebhookDispatcher(WebhookTargetDirectory targets, FirstAttempts firstAttempts) {
+        this.targets = targets;
+        this.firstAttempts = firstAttempts;
     }
 
     @EventHandler
@@ -86,25 +84,16 @@ public class WebhookDispatcher {
     }
 
     private void dispatch(String eventType, String organizationId, EventMessage<?> message, Map<String, Object> data) {
-        List<WebhookTarget> targets = queries.query(new FindWebhookTargets(organizationId, eventType),
-                ResponseTypes.multipleInstancesOf(WebhookTarget.class)).join();
-        if (targets.isEmpty()) {
-            return;
+        List<WebhookTarget> matching = targets.targetsFor(organizationId, eventType);
+        if (!matching.isEmpty()) {
+            String body = WebhookPayloads.body(message.getIdentifier(), eventType, message.getTimestamp(),
+                    organizationId, data);
+            for (WebhookTarget target : matching) {
+                firstAttempts.start(ScheduleDelivery.unattempted(
+                        DeliveryIds.of(message.getIdentifier(), target.subscriptionId()), target.subscriptionId(),
+                        organizationId, message.getIdentifier(), eventType, body, message.getTimestamp()));
+            }
         }
-        String body = WebhookPayloads.body(message.getIdentifier(), eventType, message.getTimestamp(), organizationId,
-                data);
-        for (WebhookTarget target : targets) {
-            schedule(new ScheduleDelivery(DeliveryIds.of(message.getIdentifier(), target.subscriptionId()),
-                    target.subscriptionId(), organizationId, message.getIdentifier(), eventType, body,
-                    message.getTimestamp()));
-        }
-    }
-
-    /**
-     * Scheduling is idempotent in the Delivery aggregate. A failure (e.g. two creations racing)
-     * fails the batch, which the processor retries: the second time the delivery exists.
-     */
-    private void schedule(ScheduleDelivery delivery) {
-        commands.sendAndWait(delivery);
+        firstAttempts.endOfEvent();
     }
 }

@@ -1,18 +1,20 @@
 package io.keyhook.webhook.delivery;
 
+import io.keyhook.api.delivery.AttemptResult;
+import io.keyhook.api.delivery.DeliveryAttemptStarted;
 import io.keyhook.api.delivery.DeliveryAttempted;
 import io.keyhook.api.delivery.DeliveryFailed;
 import io.keyhook.api.delivery.DeliveryRedeliveryRequested;
-import io.keyhook.api.delivery.DeliveryScheduled;
+import io.keyhook.api.delivery.DeliveryRetryScheduled;
 import io.keyhook.api.delivery.DeliverySucceeded;
 import io.keyhook.api.delivery.FailDelivery;
 import io.keyhook.api.delivery.RecordDeliveryAttempt;
-import io.keyhook.api.delivery.ScheduleDeliveryRetry;
-import io.keyhook.api.webhook.DisableWebhookSubscription;
+import io.keyhook.api.webhook.WebhookSubscriptionDeleted;
 import io.keyhook.api.webhook.WebhookSubscriptionDisabled;
 import io.keyhook.webhook.WebhookSettings;
 import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +24,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.DoubleSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,8 +33,9 @@ class DeliverySagaTest {
     private static final String SUBSCRIPTION = "sub-1";
     private static final String ORG = "org-1";
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
-    private static final DeliveryScheduled SCHEDULED = new DeliveryScheduled(DELIVERY, SUBSCRIPTION, ORG, "evt-1",
-            "item.created", "{}", NOW);
+    private static final DeliveryRetryScheduled RETRY = retry(2, NOW.plusSeconds(10));
+    private static final DeliveryAttemptStarted STARTED = new DeliveryAttemptStarted(DELIVERY, SUBSCRIPTION, ORG, 1,
+            NOW, "item.created", "{}");
     private static final WebhookSettings SETTINGS = WebhookSettings.defaults();
 
     /** The HTTP side of an attempt, as the saga sees it: it only starts attempts. */
@@ -44,14 +46,18 @@ class DeliverySagaTest {
         public void start(AttemptRequest request) {
             started.add(request);
         }
+
+        @Override
+        public Mono<AttemptResult> attempt(AttemptRequest request) {
+            return Mono.error(new AssertionError("the saga only starts attempts"));
+        }
     }
 
     private final RecordingAttempts attempts = new RecordingAttempts();
 
-    private SagaTestFixture<DeliverySaga> fixture(DoubleSupplier random) {
+    private SagaTestFixture<DeliverySaga> fixture() {
         SagaTestFixture<DeliverySaga> fixture = new SagaTestFixture<>(DeliverySaga.class);
         fixture.registerResource(attempts);
-        fixture.registerResource(new RetryPolicy(SETTINGS.retry(), random));
         fixture.registerResource(SETTINGS);
         fixture.registerResource(new Clock() {
             @Override
@@ -72,78 +78,81 @@ class DeliverySagaTest {
         return fixture;
     }
 
-    private static DeliveryAttempted failed(int attempt, int status, Long retryAfter) {
-        return new DeliveryAttempted(DELIVERY, SUBSCRIPTION, ORG, attempt, NOW, 12, status, "the receiver answered " + status,
-                null, retryAfter, false);
+    private static DeliveryRetryScheduled retry(int attempt, Instant dueAt) {
+        return new DeliveryRetryScheduled(DELIVERY, SUBSCRIPTION, ORG, attempt, dueAt, "item.created", "{}");
+    }
+
+    private static DeliveryAttempted attempted(int attempt, int status) {
+        return new DeliveryAttempted(DELIVERY, SUBSCRIPTION, ORG, attempt, NOW, 12, status,
+                status == 200 ? null : "the receiver answered " + status, null, null, status == 200);
     }
 
     @Test
-    void theFirstAttemptIsDueAtOnce() throws Exception {
-        fixture(() -> 0.5).givenCurrentTime(NOW)
-                .whenPublishingA(SCHEDULED)
+    void aRetryIsAPersistedDeadlineAtItsDueTime() throws Exception {
+        fixture().givenCurrentTime(NOW)
+                .whenPublishingA(RETRY)
                 .expectActiveSagas(1)
                 .expectAssociationWith("subscriptionId", SUBSCRIPTION)
-                .expectScheduledDeadline(Duration.ZERO, new AttemptDue(DELIVERY, 1))
+                .expectScheduledDeadline(Duration.ofSeconds(10), new AttemptDue(DELIVERY, 2))
                 .expectNoDispatchedCommands();
     }
 
     @Test
     void aDueAttemptIsStartedAndWatched() throws Exception {
-        fixture(() -> 0.5).givenCurrentTime(NOW)
-                .andThenAPublished(SCHEDULED)
-                .whenTimeElapses(Duration.ofMillis(1))
-                .expectDeadlinesMet(new AttemptDue(DELIVERY, 1))
-                .expectScheduledDeadline(NOW.plus(SETTINGS.attemptWatchdog()), new AttemptDue(DELIVERY, 1));
-        assertThat(attempts.started).containsExactly(new AttemptRequest(DELIVERY, SUBSCRIPTION, ORG, "item.created", "{}", 1));
+        fixture().givenCurrentTime(NOW)
+                .andThenAPublished(RETRY)
+                .whenTimeElapses(Duration.ofSeconds(10))
+                .expectDeadlinesMet(new AttemptDue(DELIVERY, 2))
+                .expectScheduledDeadline(SETTINGS.attemptWatchdog(), new AttemptDue(DELIVERY, 2));
+        assertThat(attempts.started).containsExactly(new AttemptRequest(DELIVERY, SUBSCRIPTION, "item.created", "{}", 2));
     }
 
     @Test
-    void aFailedAttemptSchedulesTheNextWithBackoffAtTheLowerJitterBound() throws Exception {
-        fixture(() -> 0.0).givenCurrentTime(NOW)
-                .andThenAPublished(SCHEDULED)
-                .whenPublishingA(failed(1, 500, null))
-                .expectScheduledDeadline(Duration.ofSeconds(8), new AttemptDue(DELIVERY, 2))
-                .expectDispatchedCommands(new ScheduleDeliveryRetry(DELIVERY, 2, NOW.plusSeconds(8)));
+    void theNextRetryReplacesTheWatchdogOfTheFailedAttempt() throws Exception {
+        fixture().givenCurrentTime(NOW)
+                .andThenAPublished(RETRY)
+                .andThenTimeElapses(Duration.ofSeconds(10))
+                .andThenAPublished(attempted(2, 500))
+                .whenPublishingA(retry(3, NOW.plusSeconds(60)))
+                .expectScheduledDeadline(Duration.ofSeconds(50), new AttemptDue(DELIVERY, 3))
+                .expectNoScheduledDeadline(SETTINGS.attemptWatchdog(), new AttemptDue(DELIVERY, 2))
+                .expectNoDispatchedCommands();
     }
 
     @Test
-    void theBackoffGrowsByTheMultiplierUpToTheUpperJitterBound() throws Exception {
-        fixture(() -> 1.0).givenCurrentTime(NOW)
-                .andThenAPublished(SCHEDULED)
-                .andThenAPublished(failed(1, 500, null))
-                .andThenAPublished(failed(2, 500, null))
-                .whenPublishingA(failed(3, 503, null))
-                .expectScheduledDeadline(Duration.ofSeconds(192), new AttemptDue(DELIVERY, 4))
-                .expectDispatchedCommands(new ScheduleDeliveryRetry(DELIVERY, 4, NOW.plusSeconds(192)));
+    void aFirstAttemptStillRunningIsWatchedFromWhenItStarted() throws Exception {
+        fixture().givenCurrentTime(NOW.plusSeconds(2))
+                .whenPublishingA(STARTED)
+                .expectActiveSagas(1)
+                .expectScheduledDeadline(SETTINGS.attemptWatchdog().minusSeconds(2), new AttemptDue(DELIVERY, 1));
+        assertThat(attempts.started).isEmpty();
     }
 
     @Test
-    void afterTheLastRetryTheDeliveryFails() throws Exception {
-        fixture(() -> 0.5).givenCurrentTime(NOW)
-                .andThenAPublished(SCHEDULED)
-                .andThenAPublished(failed(1, 500, null))
-                .andThenAPublished(failed(2, 500, null))
-                .andThenAPublished(failed(3, 500, null))
-                .whenPublishingA(failed(4, 500, null))
-                .expectDispatchedCommands(new FailDelivery(DELIVERY, "gave up after 4 attempts"));
+    void anAttemptWhoseOutcomeNeverArrivesCountsAsFailed() throws Exception {
+        fixture().givenCurrentTime(NOW)
+                .andThenAPublished(STARTED)
+                .whenTimeElapses(SETTINGS.attemptWatchdog())
+                .expectDispatchedCommands(new RecordDeliveryAttempt(DELIVERY, new AttemptResult(1, NOW,
+                        SETTINGS.attemptWatchdog().toMillis(), null,
+                        "no outcome was recorded for this attempt (the server may have stopped during it)", null, null)));
     }
 
     @Test
-    void failureEndsTheSagaAndCancelsItsDeadlines() throws Exception {
-        fixture(() -> 0.5).givenCurrentTime(NOW)
-                .andThenAPublished(SCHEDULED)
-                .andThenAPublished(failed(1, 500, null))
-                .whenPublishingA(new DeliveryFailed(DELIVERY, SUBSCRIPTION, ORG, 1, "gave up"))
-                .expectActiveSagas(0)
-                .expectNoScheduledDeadlines();
+    void anOutcomeThatArrivesCancelsTheWatchdog() throws Exception {
+        fixture().givenCurrentTime(NOW)
+                .andThenAPublished(STARTED)
+                .whenPublishingA(attempted(1, 500))
+                .expectNoScheduledDeadlines()
+                .expectNoDispatchedCommands();
     }
 
     @Test
-    void successEndsTheSagaAndCancelsThePendingDeadline() throws Exception {
-        fixture(() -> 0.5).givenCurrentTime(NOW)
-                .andThenAPublished(SCHEDULED)
-                .andThenAPublished(failed(1, 500, null))
-                .andThenAPublished(new DeliveryAttempted(DELIVERY, SUBSCRIPTION, ORG, 2, NOW, 9, 200, null, "ok", null, true))
+    void successEndsTheSagaAndCancelsItsDeadlines() throws Exception {
+        fixture().givenCurrentTime(NOW)
+                .andThenAPublished(RETRY)
+                .andThenTimeElapses(Duration.ofSeconds(10))
+                .andThenAPublished(attempted(2, 200))
                 .whenPublishingA(new DeliverySucceeded(DELIVERY, SUBSCRIPTION, ORG, 2))
                 .expectActiveSagas(0)
                 .expectNoScheduledDeadlines()
@@ -151,56 +160,30 @@ class DeliverySagaTest {
     }
 
     @Test
-    void retryAfterIsHonoured() throws Exception {
-        fixture(() -> 0.5).givenCurrentTime(NOW)
-                .andThenAPublished(SCHEDULED)
-                .whenPublishingA(failed(1, 429, 120L))
-                .expectScheduledDeadline(Duration.ofSeconds(120), new AttemptDue(DELIVERY, 2))
-                .expectDispatchedCommands(new ScheduleDeliveryRetry(DELIVERY, 2, NOW.plusSeconds(120)));
+    void failureEndsTheSagaAndCancelsItsDeadlines() throws Exception {
+        fixture().givenCurrentTime(NOW)
+                .andThenAPublished(RETRY)
+                .whenPublishingA(new DeliveryFailed(DELIVERY, SUBSCRIPTION, ORG, 1, "gave up", 500))
+                .expectActiveSagas(0)
+                .expectNoScheduledDeadlines();
     }
 
     @Test
-    void goneDisablesTheSubscriptionAndFailsTheDelivery() throws Exception {
-        fixture(() -> 0.5).givenCurrentTime(NOW)
-                .andThenAPublished(SCHEDULED)
-                .whenPublishingA(failed(1, 410, null))
-                .expectDispatchedCommands(
-                        new DisableWebhookSubscription(SUBSCRIPTION, ORG, "the receiver answered 410 Gone"),
-                        new FailDelivery(DELIVERY, "the receiver answered 410 Gone; the subscription is disabled"));
-    }
-
-    @Test
-    void aDuplicateOrStaleOutcomeChangesNothing() throws Exception {
-        fixture(() -> 0.5).givenCurrentTime(NOW)
-                .andThenAPublished(SCHEDULED)
-                .andThenAPublished(failed(1, 500, null))
-                .whenPublishingA(failed(1, 500, null))
-                .expectNoDispatchedCommands();
-    }
-
-    @Test
-    void anAttemptWhoseOutcomeNeverArrivesCountsAsFailed() throws Exception {
-        fixture(() -> 0.5).givenCurrentTime(NOW)
-                .andThenAPublished(SCHEDULED)
-                .andThenTimeElapses(Duration.ofMillis(1))
-                .whenTimeElapses(SETTINGS.attemptWatchdog())
-                .expectDispatchedCommands(new RecordDeliveryAttempt(DELIVERY, 1, NOW.plusMillis(1),
-                        SETTINGS.attemptWatchdog().toMillis(), null,
-                        "no outcome was recorded for this attempt (the server may have stopped during it)", null, null));
-    }
-
-    @Test
-    void aDisabledSubscriptionEndsItsDeliveries() throws Exception {
-        fixture(() -> 0.5).givenCurrentTime(NOW)
-                .andThenAPublished(SCHEDULED)
+    void aDisabledOrDeletedSubscriptionEndsItsDeliveries() throws Exception {
+        fixture().givenCurrentTime(NOW)
+                .andThenAPublished(RETRY)
                 .whenPublishingA(new WebhookSubscriptionDisabled(SUBSCRIPTION, ORG, "20 deliveries in a row failed"))
                 .expectDispatchedCommands(new FailDelivery(DELIVERY,
                         "the subscription was disabled: 20 deliveries in a row failed"));
+        fixture().givenCurrentTime(NOW)
+                .andThenAPublished(STARTED)
+                .whenPublishingA(new WebhookSubscriptionDeleted(SUBSCRIPTION, ORG))
+                .expectDispatchedCommands(new FailDelivery(DELIVERY, "the subscription was deleted"));
     }
 
     @Test
     void aRedeliveryStartsANewSeriesUnderTheSameId() throws Exception {
-        fixture(() -> 0.5).givenCurrentTime(NOW)
+        fixture().givenCurrentTime(NOW)
                 .whenPublishingA(new DeliveryRedeliveryRequested(DELIVERY, SUBSCRIPTION, ORG, "item.created", "{}", 5))
                 .expectActiveSagas(1)
                 .expectScheduledDeadline(Duration.ZERO, new AttemptDue(DELIVERY, 5));
@@ -208,9 +191,8 @@ class DeliverySagaTest {
 
     @Test
     void aStuckDeliveryRedeliveredWhileWaitingReplacesItsPendingAttempt() throws Exception {
-        fixture(() -> 0.5).givenCurrentTime(NOW)
-                .andThenAPublished(SCHEDULED)
-                .andThenAPublished(failed(1, 500, null))
+        fixture().givenCurrentTime(NOW)
+                .andThenAPublished(RETRY)
                 .whenPublishingA(new DeliveryRedeliveryRequested(DELIVERY, SUBSCRIPTION, ORG, "item.created", "{}", 2))
                 .expectActiveSagas(1)
                 .expectScheduledDeadline(Duration.ZERO, new AttemptDue(DELIVERY, 2))
@@ -218,9 +200,19 @@ class DeliverySagaTest {
     }
 
     @Test
+    void aRetryRecordedBeforeItCarriedTheBodyKeepsTheBodyTheSagaHas() throws Exception {
+        fixture().givenCurrentTime(NOW)
+                .andThenAPublished(RETRY)
+                .andThenAPublished(new DeliveryRetryScheduled(DELIVERY, SUBSCRIPTION, ORG, 3, NOW, null, null))
+                .whenTimeElapses(Duration.ofMillis(1))
+                .expectDeadlinesMet(new AttemptDue(DELIVERY, 3));
+        assertThat(attempts.started).containsExactly(new AttemptRequest(DELIVERY, SUBSCRIPTION, "item.created", "{}", 3));
+    }
+
+    @Test
     void aCommandThatFailsIsSentAgainFromAPersistedDeadlineUntilItIsTaken() throws Exception {
         AtomicInteger failuresLeft = new AtomicInteger(2);
-        SagaTestFixture<DeliverySaga> fixture = fixture(() -> 0.5);
+        SagaTestFixture<DeliverySaga> fixture = fixture();
         fixture.setCallbackBehavior((command, metaData) -> {
             if (failuresLeft.getAndDecrement() > 0) {
                 throw new IllegalStateException("the event store is unavailable");
@@ -232,7 +224,7 @@ class DeliverySagaTest {
                 "20 deliveries in a row failed");
 
         fixture.givenCurrentTime(NOW)
-                .andThenAPublished(SCHEDULED)
+                .andThenAPublished(RETRY)
                 .whenPublishingA(disabled)
                 .expectDispatchedCommands(fail)
                 .expectScheduledDeadlineWithName(Duration.ofSeconds(1), DeliverySaga.COMMAND_RETRY);

@@ -1,21 +1,34 @@
-package io.keyhook.webhook.delivery;
-
-import io.keyhook.webhook.WebhookSettings;
+package io.keyhook.command.delivery;
 
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * Exponential backoff with jitter: the n-th retry waits {@code initialDelay * multiplier^(n-1)},
+ * How many times a failed delivery is tried again, and how long it waits before each retry:
+ * exponential backoff with jitter. The n-th retry waits {@code initialDelay * multiplier^(n-1)},
  * capped at {@code maxDelay}, then stretched or shrunk by up to {@code jitter}. A receiver's
  * {@code Retry-After} can make the wait longer, never shorter, and never beyond {@code maxDelay}.
  */
 public class RetryPolicy {
 
-    private final WebhookSettings.Retry settings;
+    /**
+     * @param maxRetries   attempts after the first one
+     * @param initialDelay the wait before the first retry
+     * @param multiplier   by how much each wait grows
+     * @param maxDelay     the longest wait, Retry-After included
+     * @param jitter       the fraction by which a wait may randomly be shorter or longer
+     */
+    public record Backoff(int maxRetries, Duration initialDelay, double multiplier, Duration maxDelay, double jitter) {
+
+        public static Backoff defaults() {
+            return new Backoff(3, Duration.ofSeconds(10), 4, Duration.ofHours(1), 0.2);
+        }
+    }
+
+    private final Backoff settings;
     private final DoubleSupplier random;
 
-    public RetryPolicy(WebhookSettings.Retry settings, DoubleSupplier random) {
+    public RetryPolicy(Backoff settings, DoubleSupplier random) {
         this.settings = settings;
         this.random = random;
     }

@@ -1,6 +1,5 @@
-package io.keyhook.webhook.delivery;
+package io.keyhook.command.delivery;
 
-import io.keyhook.webhook.WebhookSettings;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RetryPolicyTest {
 
-    private final WebhookSettings.Retry defaults = WebhookSettings.defaults().retry();
+    private final RetryPolicy.Backoff defaults = RetryPolicy.Backoff.defaults();
 
     @Test
     void growsByTheMultiplierWithinTheJitterBounds() {

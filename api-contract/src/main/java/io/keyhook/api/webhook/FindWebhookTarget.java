@@ -1,4 +1,0 @@
-package io.keyhook.api.webhook;
-
-public record FindWebhookTarget(String subscriptionId) {
-}
