@@ -76,7 +76,9 @@ public class DeliveryBench {
         int n = Integer.parseInt(args[1]);
         int concurrency = Integer.parseInt(args[2]);
         int flaky = Integer.parseInt(args[3]);
-        boolean waitAtPhases = args.length > 4 && args[4].equals("--wait-at-phases");
+        boolean waitAtPhases = List.of(args).contains("--wait-at-phases");
+        int warmup = List.of(args).stream().filter(arg -> arg.startsWith("--warmup=")).findFirst()
+                .map(arg -> Integer.parseInt(arg.substring("--warmup=".length()))).orElse(0);
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         DisposableServer receiver = receiver();
         String base = "http://127.0.0.1:" + receiver.port();
@@ -97,21 +99,18 @@ public class DeliveryBench {
         // A create whose item is not readable within the server's visibility timeout (it has been
         // created: its event is stored) is answered 404; the wait for its delivery shows it was.
         AtomicInteger notYetReadable = new AtomicInteger();
+        if (warmup > 0) {
+            long warmupStart = System.nanoTime();
+            createItems(api, keyhook, token, n, warmup, concurrency, notYetReadable);
+            awaitDeliveries(warmup);
+            System.out.printf("warm-up (not counted): %d deliveries in %.2f s%n", warmup,
+                    (System.nanoTime() - warmupStart) / 1e9);
+        }
         phase("@phase keyhook start", waitAtPhases, stdin);
         long start = System.nanoTime();
-        Flux.range(0, n)
-                .flatMap(i -> Mono.fromFuture(api.sendAsync(json(keyhook + "/api/v1/items", token,
-                        "{\"name\":\"Item " + i + "\",\"sku\":\"SKU-" + i + "\",\"quantity\":" + (i + 10) + "}"),
-                        HttpResponse.BodyHandlers.ofString())).map(response -> {
-                            if (response.statusCode() == 404) {
-                                notYetReadable.incrementAndGet();
-                                return response;
-                            }
-                            return checked(response);
-                        }), concurrency)
-                .blockLast();
+        createItems(api, keyhook, token, 0, n, concurrency, notYetReadable);
         long created = System.nanoTime();
-        awaitDeliveries(n);
+        awaitDeliveries(warmup + n);
         phase("@phase keyhook end " + n, waitAtPhases, stdin);
         if (notYetReadable.get() > 0) {
             System.out.printf("note: %d of %d item creations were answered 404 (not readable within the server's "
@@ -129,6 +128,22 @@ public class DeliveryBench {
         System.out.println("@deliveries " + (keyhookDeliveries.size() + flakyAttempts.size()));
         System.out.flush();
         receiver.disposeNow();
+    }
+
+    /** Creates items number from .. from + count - 1, concurrency at a time: each is one item.created event. */
+    static void createItems(java.net.http.HttpClient api, String keyhook, String token, int from, int count,
+                            int concurrency, AtomicInteger notYetReadable) {
+        Flux.range(from, count)
+                .flatMap(i -> Mono.fromFuture(api.sendAsync(json(keyhook + "/api/v1/items", token,
+                        "{\"name\":\"Item " + i + "\",\"sku\":\"SKU-" + i + "\",\"quantity\":" + (i + 10) + "}"),
+                        HttpResponse.BodyHandlers.ofString())).map(response -> {
+                            if (response.statusCode() == 404) {
+                                notYetReadable.incrementAndGet();
+                                return response;
+                            }
+                            return checked(response);
+                        }), concurrency)
+                .blockLast();
     }
 
     /** Prints a phase mark and, if asked to, waits for a line on stdin (going on at its end). */

@@ -11,14 +11,17 @@
 # the N Keyhook deliveries, per delivery. The CPU times are read from /proc at the two ends of that
 # phase, while DeliveryBench waits.
 #
+# A warm-up round of WARMUP deliveries (default 500) runs first and is not counted.
+#
 #   bench/delivery.sh                 # N=5000, M=200
-#   N=20000 M=500 bench/delivery.sh
+#   N=20000 M=500 WARMUP=1000 bench/delivery.sh
 #
 # Needs a JDK; builds server/target/keyhook.jar if missing.
 set -euo pipefail
 
 N=${N:-5000}
 M=${M:-200}
+WARMUP=${WARMUP:-500}
 CONCURRENCY=${CONCURRENCY:-32}
 PORT=${PORT:-18090}
 BASE="http://127.0.0.1:$PORT"
@@ -68,12 +71,14 @@ per_delivery_ms() { # ticks deliveries
 # prints the data dir's size and the CPU per delivery.
 report() {
     local line server_start='' db_start='' server_cpu='' db_cpu='' phase_deliveries='' deliveries='' bytes now
+    local data_start='' data_growth=''
     exec 3>"$ACK"
     while IFS= read -r line; do
         case $line in
         "@phase keyhook start")
             server_start=$(proc_ticks "$SERVER") || { echo "the server ($SERVER) is gone" >&2; return 1; }
             db_start=$(db_ticks)
+            data_start=$(du -sb "$DATA" | cut -f1)
             echo go >&3
             ;;
         "@phase keyhook end "*)
@@ -82,6 +87,7 @@ report() {
             now=$(db_ticks)
             [ -z "$now" ] || [ -z "$db_start" ] || db_cpu=$((now - db_start))
             phase_deliveries=${line##* }
+            data_growth=$(($(du -sb "$DATA" | cut -f1) - data_start))
             echo go >&3
             ;;
         "@deliveries "*)
@@ -99,6 +105,8 @@ report() {
     bytes=$(du -sb "$DATA" | cut -f1)
     awk -v bytes="$bytes" -v n="$deliveries" \
         'BEGIN { printf "data dir: %.1f MB after %d deliveries (%.2f KB per delivery)\n", bytes / 1048576, n, bytes / 1024 / n }'
+    awk -v bytes="$data_growth" -v n="$phase_deliveries" \
+        'BEGIN { printf "data dir growth during the measured deliveries: %.1f MB (%.2f KB per delivery)\n", bytes / 1048576, bytes / 1024 / n }'
     echo "server CPU per delivery: $(per_delivery_ms "$server_cpu" "$phase_deliveries") ms" \
         "($server_cpu ticks of 1/$TICKS_PER_SECOND s over $phase_deliveries deliveries)"
     if [ -n "$db_cpu" ]; then
@@ -109,4 +117,5 @@ report() {
 
 ACK="$RUN_DIR/phase-ack"
 mkfifo "$ACK"
-java -cp "$JAR_CLASSPATH" bench/DeliveryBench.java "$BASE" "$N" "$CONCURRENCY" "$M" --wait-at-phases <"$ACK" | report
+java -cp "$JAR_CLASSPATH" bench/DeliveryBench.java "$BASE" "$N" "$CONCURRENCY" "$M" --wait-at-phases \
+    "--warmup=$WARMUP" <"$ACK" | report

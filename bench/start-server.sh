@@ -9,6 +9,8 @@
 # server's java PID), DATA (its data dir) and SERVER_LOG.
 # STARTUP_TIMEOUT (seconds, default 180) bounds the wait for the server to become healthy;
 # STARTUP_POLL (seconds, default 0.5) is the interval between health checks.
+# SERVER_JAVA_OPTS adds JVM options, e.g. a flight recording:
+#   SERVER_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/keyhook.jfr,settings=profile bench/delivery.sh
 #
 # For benchmarks that restart the server on the same data dir: halt_server stops it (SIGTERM and a
 # wait for its exit, or SIGKILL with "kill"), restart_server starts it again with the same arguments
@@ -110,7 +112,8 @@ check_port_free() {
 # Starts the server in the background on $DATA with SERVER_ARGS, its output appended to SERVER_LOG.
 launch_server() {
     SERVER_LAUNCH_NS=$(date +%s%N)
-    java -Xms512m -Xmx1g -jar server/target/keyhook.jar --server.address=127.0.0.1 --server.port="$PORT" \
+    # shellcheck disable=SC2086 # SERVER_JAVA_OPTS is a list of JVM options
+    java -Xms512m -Xmx1g ${SERVER_JAVA_OPTS:-} -jar server/target/keyhook.jar --server.address=127.0.0.1 --server.port="$PORT" \
         --keyhook.data-dir="$DATA" "${SERVER_ARGS[@]}" >>"$SERVER_LOG" 2>&1 &
     SERVER=$!
 }
