@@ -94,8 +94,10 @@ public record Api(WebTestClient http) {
     public JsonNode awaitLatestDelivery(Session session, String subscriptionId, String status) {
         JsonNode[] found = new JsonNode[1];
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode delivery = get(session, "/api/v1/webhooks/" + subscriptionId + "/deliveries").expectStatus().isOk()
-                    .expectBody(JsonNode.class).returnResult().getResponseBody().get("deliveries").get(0);
+            JsonNode deliveries = get(session, "/api/v1/webhooks/" + subscriptionId + "/deliveries").expectStatus().isOk()
+                    .expectBody(JsonNode.class).returnResult().getResponseBody().get("deliveries");
+            assertThat(deliveries).isNotEmpty();
+            JsonNode delivery = deliveries.get(0);
             assertThat(delivery.get("status").asText()).isEqualTo(status);
             if (status.equals("retrying")) {
                 assertThat(delivery.has("nextAttemptAt")).isTrue();

@@ -10,6 +10,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -25,7 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public class Receiver implements AutoCloseable {
 
-    public record Received(Instant at, String path, HttpHeaders headers, String body) {
+    public record Received(Instant at, String path, HttpHeaders headers, String body, InetSocketAddress from) {
         public String header(String name) {
             return headers.get(name);
         }
@@ -50,6 +52,7 @@ public class Receiver implements AutoCloseable {
 
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Queue<Integer>> scripts = new ConcurrentHashMap<>();
+    private final Map<String, Duration> delays = new ConcurrentHashMap<>();
     private final LoopResources loops = LoopResources.create("test-receiver", 1, true);
     private final DisposableServer server;
 
@@ -59,17 +62,25 @@ public class Receiver implements AutoCloseable {
                 .handle((request, response) -> request.receive().aggregate().asString().defaultIfEmpty("")
                         .flatMap(body -> {
                             String path = request.uri();
-                            received.add(new Received(Instant.now(), path, request.requestHeaders().copy(), body));
+                            received.add(new Received(Instant.now(), path, request.requestHeaders().copy(), body,
+                                    request.remoteAddress()));
                             Queue<Integer> script = scripts.get(path);
                             Integer status = script == null ? null : script.poll();
-                            return response.status(status == null ? 200 : status)
-                                    .sendString(Mono.just("received by the test receiver")).then();
+                            return Mono.delay(delays.getOrDefault(path, Duration.ZERO))
+                                    .then(response.status(status == null ? 200 : status)
+                                            .sendString(Mono.just("received by the test receiver")).then());
                         }))
                 .bindNow();
     }
 
     public String url(String path) {
         return "http://127.0.0.1:" + server.port() + path;
+    }
+
+    /** Requests to this path are answered only after this long. */
+    public Receiver answerAfter(String path, Duration delay) {
+        delays.put(path, delay);
+        return this;
     }
 
     /** The next requests to this path are answered with these statuses, in order; after them, 200. */

@@ -169,7 +169,8 @@ public class HttpWebhookSender implements WebhookAttempts, DisposableBean {
                             .takeUntil(chunk -> snippet.size() >= SNIPPET_BYTES)
                             .then(Mono.fromSupplier(() -> outcome(response, snippet)));
                 })
-                .next()
+                // Not next(): cancelling the exchange before it completed would close the connection.
+                .singleOrEmpty()
                 .timeout(settings.timeout());
     }
 
