@@ -2,7 +2,6 @@ package io.keyhook.webhook.delivery;
 
 import io.keyhook.api.delivery.DeliveryAttemptStarted;
 import io.keyhook.api.delivery.AttemptResult;
-import io.keyhook.api.delivery.DeliveryAttempted;
 import io.keyhook.api.delivery.DeliveryFailed;
 import io.keyhook.api.delivery.DeliveryRedeliveryRequested;
 import io.keyhook.api.delivery.DeliveryRetryScheduled;
@@ -37,8 +36,9 @@ import java.util.Map;
  * <p>Each retry is a persisted deadline, so a restart neither loses nor repeats one; the attempt
  * runs on the reactive HTTP client, off this thread, and reports back with a command; a watchdog
  * deadline turns an attempt whose outcome never arrived (the server stopped during it) into a failed
- * one. What follows a failed attempt, the Delivery decides; a {@code 410 Gone} also disables the
- * subscription. A disabled or deleted subscription ends its deliveries.
+ * one. An outcome is always followed by the Delivery's decision (the next retry, success or giving
+ * up), and each of those replaces the watchdog. A disabled or deleted subscription ends its
+ * deliveries.
  * <p>A command of the saga that fails (the command bus or the event store was unavailable) is sent
  * again from a persisted deadline, with backoff, until it is taken (every target handles a repeat
  * idempotently).
@@ -134,13 +134,6 @@ public class DeliverySaga {
             send(new RecordDeliveryAttempt(deliveryId, new AttemptResult(attempt,
                     clock.instant().minus(settings.attemptWatchdog()), settings.attemptWatchdog().toMillis(), null,
                     "no outcome was recorded for this attempt (the server may have stopped during it)", null, null)));
-        }
-    }
-
-    @SagaEventHandler(associationProperty = "deliveryId")
-    public void on(DeliveryAttempted event) {
-        if (event.attempt() == attempt) {
-            cancelWatchdog();
         }
     }
 

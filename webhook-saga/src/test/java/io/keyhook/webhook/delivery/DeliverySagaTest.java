@@ -139,11 +139,12 @@ class DeliverySagaTest {
     }
 
     @Test
-    void anOutcomeThatArrivesCancelsTheWatchdog() throws Exception {
+    void aFirstAttemptThatFailsIsFollowedByItsRetryInPlaceOfTheWatchdog() throws Exception {
         fixture().givenCurrentTime(NOW)
                 .andThenAPublished(STARTED)
-                .whenPublishingA(attempted(1, 500))
-                .expectNoScheduledDeadlines()
+                .whenPublishingA(retry(2, NOW.plusSeconds(10)))
+                .expectScheduledDeadline(Duration.ofSeconds(10), new AttemptDue(DELIVERY, 2))
+                .expectNoScheduledDeadline(SETTINGS.attemptWatchdog(), new AttemptDue(DELIVERY, 1))
                 .expectNoDispatchedCommands();
     }
 
