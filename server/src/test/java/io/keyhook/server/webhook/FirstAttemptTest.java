@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,12 +19,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * The happy path of a delivery: its first attempt is made by the dispatcher and recorded with the
  * delivery. A receiver slower than {@code keyhook.webhooks.first-attempt-wait} (2 s) does not hold
- * up the others: its delivery is recorded as started and its outcome when it arrives.
+ * up the others: its delivery is recorded as started and its outcome when it arrives, and for a
+ * minute the dispatcher does not wait for it at all.
  */
 class FirstAttemptTest extends KeyhookAppTest {
 
     private static final Receiver RECEIVER = new Receiver();
     private static final Duration SLOW = Duration.ofSeconds(6);
+    private static final Duration FIRST_ATTEMPT_WAIT = Duration.ofSeconds(2);
 
     @AfterAll
     static void stopReceiver() {
@@ -67,6 +70,21 @@ class FirstAttemptTest extends KeyhookAppTest {
         assertThat(slowDelivery.get("attempts").get(0).get("durationMs").asLong())
                 .isGreaterThanOrEqualTo(SLOW.toMillis());
         assertThat(RECEIVER.at(slowPath)).hasSize(1);
+        assertThat(recordedAfterStart(fastDelivery)).isGreaterThanOrEqualTo(FIRST_ATTEMPT_WAIT);
+
+        // Taken for slow now: the next batch does not wait for it.
+        api.createItem(admin, "Nut", 10, 3);
+        await().atMost(Duration.ofSeconds(20)).until(() -> RECEIVER.at(fastPath).size() == 2);
+        JsonNode nextFast = api.awaitLatestDelivery(admin, fast, "succeeded");
+        assertThat(nextFast.get("id").asText()).isNotEqualTo(fastDelivery.get("id").asText());
+        assertThat(recordedAfterStart(nextFast)).isLessThan(FIRST_ATTEMPT_WAIT);
+        api.awaitLatestDelivery(admin, slow, "succeeded");
+    }
+
+    /** How long after its first attempt started the delivery was recorded: how long the batch waited. */
+    private static Duration recordedAfterStart(JsonNode delivery) {
+        return Duration.between(Instant.parse(delivery.get("attempts").get(0).get("at").asText()),
+                Instant.parse(delivery.get("createdAt").asText()));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.keyhook.webhook.dispatch;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.keyhook.api.delivery.AttemptResult;
 import io.keyhook.api.delivery.RecordDeliveryAttempt;
 import io.keyhook.api.delivery.ScheduleDelivery;
@@ -35,11 +37,14 @@ import java.util.concurrent.TimeoutException;
  * {@code webhook-id} again (at least once).
  * <p>The batch waits at most {@code first-attempt-wait} for its receivers. An attempt still running
  * then is recorded as started (the DeliverySaga watches it) and its outcome is recorded when it
- * arrives, once the batch is committed; a slow receiver does not hold up the others.
+ * arrives, once the batch is committed; a slow receiver does not hold up the others. Such a
+ * subscription is then taken for slow for {@value #SLOW_SECONDS} s: batches do not wait for it at
+ * all, so a receiver that is always slow costs the dispatcher one wait a minute, not one a batch.
  */
 @Component
 public class FirstAttempts {
 
+    static final int SLOW_SECONDS = 60;
     private static final String PENDING = FirstAttempts.class.getName() + ".pending";
     private static final Logger log = LoggerFactory.getLogger(FirstAttempts.class);
 
@@ -50,6 +55,8 @@ public class FirstAttempts {
     private final CommandGateway commands;
     private final WebhookSettings settings;
     private final Clock clock;
+    private final Cache<String, Boolean> slow = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofSeconds(SLOW_SECONDS)).maximumSize(100_000).build();
 
     public FirstAttempts(WebhookAttempts attempts, CommandGateway commands, WebhookSettings settings, Clock clock) {
         this.attempts = attempts;
@@ -99,10 +106,14 @@ public class FirstAttempts {
         long deadline = System.nanoTime() + settings.firstAttemptWait().toNanos();
         List<Pending> running = new ArrayList<>();
         for (Pending delivery : pending) {
-            AttemptResult result = awaitUntil(delivery.result(), deadline);
             ScheduleDelivery schedule = delivery.delivery();
+            boolean knownSlow = slow.getIfPresent(schedule.subscriptionId()) != null;
+            AttemptResult result = knownSlow ? delivery.result().getNow(null) : awaitUntil(delivery.result(), deadline);
             if (result == null) {
                 running.add(delivery);
+                if (!knownSlow) {
+                    slow.put(schedule.subscriptionId(), true);
+                }
             }
             commands.sendAndWait(new ScheduleDelivery(schedule.deliveryId(), schedule.subscriptionId(),
                     schedule.organizationId(), schedule.eventId(), schedule.eventType(), schedule.body(),
