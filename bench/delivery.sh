@@ -103,6 +103,7 @@ report() {
         return 0 # DeliveryBench did not finish; it has said why
     fi
     bytes=$(du -sb "$DATA" | cut -f1)
+    echo "data dir by part (bytes): $(cd "$DATA" && du -sb postgres/pg_wal postgres/base readmodels.mv 2>&1 | tr '\t\n' ' ')"
     awk -v bytes="$bytes" -v n="$deliveries" \
         'BEGIN { printf "data dir: %.1f MB after %d deliveries (%.2f KB per delivery)\n", bytes / 1048576, n, bytes / 1024 / n }'
     awk -v bytes="$data_growth" -v n="$phase_deliveries" \
