@@ -11,10 +11,13 @@
 # the N Keyhook deliveries, per delivery. The CPU times are read from /proc at the two ends of that
 # phase, while DeliveryBench waits.
 #
-# A warm-up round of WARMUP deliveries (default 500) runs first and is not counted.
+# A warm-up round of WARMUP deliveries (default 500) runs first and is not counted. With PROFILE set
+# to a file name, a flight recording of the server covers exactly the N deliveries (read it with
+# bench/jfr-top.py).
 #
 #   bench/delivery.sh                 # N=5000, M=200
 #   N=20000 M=500 WARMUP=1000 bench/delivery.sh
+#   PROFILE=/tmp/deliveries.jfr bench/delivery.sh && bench/jfr-top.py /tmp/deliveries.jfr
 #
 # Needs a JDK; builds server/target/keyhook.jar if missing.
 set -euo pipefail
@@ -79,6 +82,9 @@ report() {
             server_start=$(proc_ticks "$SERVER") || { echo "the server ($SERVER) is gone" >&2; return 1; }
             db_start=$(db_ticks)
             data_start=$(du -sb "$DATA" | cut -f1)
+            if [ -n "${PROFILE:-}" ]; then
+                jcmd "$SERVER" JFR.start name=delivery-bench settings=profile filename="$PROFILE" >&2
+            fi
             echo go >&3
             ;;
         "@phase keyhook end "*)
@@ -88,6 +94,9 @@ report() {
             [ -z "$now" ] || [ -z "$db_start" ] || db_cpu=$((now - db_start))
             phase_deliveries=${line##* }
             data_growth=$(($(du -sb "$DATA" | cut -f1) - data_start))
+            if [ -n "${PROFILE:-}" ]; then
+                jcmd "$SERVER" JFR.stop name=delivery-bench >&2
+            fi
             echo go >&3
             ;;
         "@deliveries "*)
