@@ -70,18 +70,17 @@ class FirstAttemptTest extends KeyhookAppTest {
         assertThat(slowDelivery.get("attempts").get(0).get("durationMs").asLong())
                 .isGreaterThanOrEqualTo(SLOW.toMillis());
         assertThat(RECEIVER.at(slowPath)).hasSize(1);
-        assertThat(recordedAfterStart(fastDelivery)).isGreaterThanOrEqualTo(FIRST_ATTEMPT_WAIT);
+        assertThat(recordedAfterStart(slowDelivery)).isGreaterThanOrEqualTo(FIRST_ATTEMPT_WAIT);
 
         // Taken for slow now: the next batch does not wait for it.
         api.createItem(admin, "Nut", 10, 3);
-        await().atMost(Duration.ofSeconds(20)).until(() -> RECEIVER.at(fastPath).size() == 2);
-        JsonNode nextFast = api.awaitLatestDelivery(admin, fast, "succeeded");
-        assertThat(nextFast.get("id").asText()).isNotEqualTo(fastDelivery.get("id").asText());
-        assertThat(recordedAfterStart(nextFast)).isLessThan(FIRST_ATTEMPT_WAIT);
-        api.awaitLatestDelivery(admin, slow, "succeeded");
+        await().atMost(Duration.ofSeconds(30)).until(() -> RECEIVER.at(slowPath).size() == 2);
+        JsonNode nextSlow = api.awaitLatestDelivery(admin, slow, "succeeded");
+        assertThat(nextSlow.get("id").asText()).isNotEqualTo(slowDelivery.get("id").asText());
+        assertThat(recordedAfterStart(nextSlow)).isLessThan(FIRST_ATTEMPT_WAIT);
     }
 
-    /** How long after its first attempt started the delivery was recorded: how long the batch waited. */
+    /** How long after its first attempt started the delivery was recorded: how long its batch waited for it. */
     private static Duration recordedAfterStart(JsonNode delivery) {
         return Duration.between(Instant.parse(delivery.get("attempts").get(0).get("at").asText()),
                 Instant.parse(delivery.get("createdAt").asText()));
