@@ -4,11 +4,14 @@
 #     then, once the usage projection has caught up, how much the data dir grew per audited request,
 #     split into PostgreSQL's tables (base/), its WAL (pg_wal/) and the read models (readmodels.mv);
 #  2. a replay of the usage audit (POST /api/v1/admin/replays of api-key-usage): events/s from the
-#     start until the progress says done, and that the rebuilt audit holds every request again.
+#     start until the progress says done, the server's CPU per event, and that the rebuilt audit holds
+#     every entry again. So that the replay has something to chew on, COPIES (default 100000) copies
+#     of the last audit event are first appended straight to the event store (as if that many more
+#     requests had been made, far faster; bench/AuditEvents.java) and projected live.
 # JFR=/path/x.jfr records the server's CPU profile during the replay only (jcmd JFR.start/stop).
 #
 #   bench/audit.sh                       # 20 s of load, 32 connections
-#   DURATION=40s CONNECTIONS=64 JFR=/tmp/replay.jfr bench/audit.sh
+#   DURATION=40s CONNECTIONS=64 COPIES=200000 JFR=/tmp/replay.jfr bench/audit.sh
 #
 # Needs wrk (Debian: apt-get install wrk), python3 and a JDK; builds server/target/keyhook.jar if missing.
 set -euo pipefail
@@ -16,6 +19,7 @@ set -euo pipefail
 DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
+COPIES=${COPIES:-100000}
 PORT=${PORT:-18290}
 BASE="http://127.0.0.1:$PORT"
 EMAIL=operator@example.com
@@ -81,7 +85,14 @@ echo "load: $requests key-authenticated requests in $DURATION ($rps requests/s, 
 awk -v n="$audits" -v a=$((all1 - all0)) -v b=$((base1 - base0)) -v w=$((wal1 - wal0)) -v r=$((rm1 - rm0)) \
     'BEGIN { printf "data dir growth per audited request: %.0f bytes (postgres tables %.0f, WAL %.0f, readmodels.mv %.0f)\n", a / n, b / n, w / n, r / n }'
 
-# ---- 2: a replay of the usage audit
+# ---- 2: a replay of the usage audit, of the requests above and of COPIES more
+source scripts/jar-classpath.sh
+java -cp "$JAR_CLASSPATH" bench/AuditEvents.java "$DATA" "$COPIES"
+copied_at=$(date +%s%N)
+settle $((after + COPIES))
+after=$(audited)
+awk -v n="$COPIES" -v ns=$(($(date +%s%N) - copied_at)) \
+    'BEGIN { printf "%d copies of the last audit event appended to the event store; projected live in %.1f s (settle included)\n", n, ns / 1e9 }'
 STARTED=$(date +%s%N)
 cpu0=$(cpu_ticks)
 [ -z "${JFR:-}" ] || jcmd "$SERVER" JFR.start name=replay settings=profile filename="$JFR"
