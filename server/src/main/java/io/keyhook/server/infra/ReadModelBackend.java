@@ -37,8 +37,9 @@ public class ReadModelBackend extends H2Backend {
 
     static final String INDEX_MAP_SUFFIX = ".bson";
 
+    /** Pages are compressed (LZF, cheap): documents repeat their field names, and the file is most of what a read model costs on disk. */
     ReadModelBackend(String fileName) {
-        super(fileName);
+        super(new MVStore.Builder().fileName(fileName).compress().open());
     }
 
     @Override
