@@ -91,6 +91,7 @@ java -cp "$JAR_CLASSPATH" bench/AuditEvents.java "$DATA" "$COPIES"
 copied_at=$(date +%s%N)
 settle $((after + COPIES))
 after=$(audited)
+read -r allc basec walc rmc <<<"$(sizes)"
 awk -v n="$COPIES" -v ns=$(($(date +%s%N) - copied_at)) \
     'BEGIN { printf "%d copies of the last audit event appended to the event store; projected live in %.1f s (settle included)\n", n, ns / 1e9 }'
 STARTED=$(date +%s%N)
@@ -114,9 +115,14 @@ cpu1=$(cpu_ticks)
 total=$(echo "$progress" | json '["eventsTotal"]')
 settle "$after"
 rebuilt=$(audited)
-read -r all2 _ _ rm2 <<<"$(sizes)"
+read -r all2 base2 wal2 rm2 <<<"$(sizes)"
 awk -v n="$total" -v ns=$((ENDED - STARTED)) -v cpu=$((cpu1 - cpu0)) -v hz="$TICKS_PER_SECOND" -v load="$(load)" \
     'BEGIN { printf "replay of api-key-usage: %d events in %.2f s: %.0f events/s, server CPU %.0f µs per event  [load %s]\n", n, ns / 1e9, n / (ns / 1e9), cpu / hz * 1e6 / n, load }'
 echo "audit entries after the replay: $rebuilt (before: $after)$([ "$rebuilt" = "$after" ] || echo '  MISMATCH')"
-awk -v r=$((rm2 - rm1)) -v a=$((all2 - all1)) 'BEGIN { printf "the replay grew the data dir by %.1f MB (readmodels.mv %.1f MB)\n", a / 1048576, r / 1048576 }'
+growth() { # what all base wal readmodels
+    awk -v what="$1" -v a="$2" -v b="$3" -v w="$4" -v r="$5" 'BEGIN { printf "%s grew the data dir by %.1f MB (postgres tables %.1f MB, WAL %.1f MB, readmodels.mv %.1f MB)\n", what, a / 1048576, b / 1048576, w / 1048576, r / 1048576 }'
+}
+growth "the $COPIES copies" $((allc - all1)) $((basec - base1)) $((walc - wal1)) $((rmc - rm1))
+growth "the replay" $((all2 - allc)) $((base2 - basec)) $((wal2 - walc)) $((rm2 - rmc))
+echo "data dir at the end: $(du -sh "$DATA" | cut -f1) (postgres tables $(du -sh "$DATA/postgres/base" | cut -f1), WAL $(du -sh "$DATA/postgres/pg_wal" | cut -f1), readmodels.mv $(du -sh "$DATA/readmodels.mv" | cut -f1))"
 [ "$rebuilt" = "$after" ]
