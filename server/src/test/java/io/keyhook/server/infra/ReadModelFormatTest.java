@@ -85,6 +85,23 @@ class ReadModelFormatTest {
         });
     }
 
+    @Test
+    void aDroppedCollectionTakesItsIndexesWithIt() {
+        Path file = dir.resolve("readmodels.mv");
+        serve(new ReadModelBackend(file.toString()), things -> {
+            things.createIndex(Indexes.ascending("sku"), new IndexOptions().unique(true));
+            things.insertMany(documents(0, 50));
+            things.drop();
+            things.insertMany(documents(0, 50));
+        });
+        serve(new ReadModelBackend(file.toString()), things -> {
+            assertThat(things.countDocuments()).isEqualTo(50);
+            things.drop();
+            things.insertMany(documents(0, 10));
+            assertThat(things.countDocuments(Filters.eq("_id", "thing-0003"))).isEqualTo(1);
+        });
+    }
+
     /** Documents with the value types the read models hold. */
     private static List<Document> documents(int from, int to) {
         List<Document> documents = new ArrayList<>();
