@@ -29,9 +29,9 @@ final class UsageBatch {
     }
 
     void add(String eventId, ApiKeyUsageRecorded event, long position) {
-        entries.add(new UsageDocument(eventId, event.keyId(), event.organizationId(), event.presentedPrefix(),
-                event.at(), event.method(), event.path(), event.clientIp(), event.userAgent(), event.outcome(),
-                event.reason(), event.detail()));
+        entries.add(new UsageDocument(UsageDocument.idAt(position, eventId), eventId, event.keyId(),
+                event.organizationId(), event.presentedPrefix(), event.at(), event.method(), event.path(),
+                event.clientIp(), event.userAgent(), event.outcome(), event.reason(), event.detail()));
         if (event.keyId() == null) {
             return;
         }

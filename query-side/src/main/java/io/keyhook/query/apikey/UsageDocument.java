@@ -8,13 +8,31 @@ import org.springframework.data.mongodb.core.mapping.Document;
 
 import java.time.Instant;
 
-/** One attempt with a key; its id is the id of the event that recorded it. */
+/**
+ * One attempt with a key, recorded by the event {@code eventId}. Its id is that event's position in
+ * the event stream, zero-padded ({@link #idAt}): ids that grow with the stream put each batch's new
+ * entries at the end of the store's tree, where writing them touches a few pages instead of nearly
+ * every page of the collection (event ids are random). Entries written before have their event id as
+ * their id and no {@code eventId}.
+ */
 @Document("api_key_usage")
-public record UsageDocument(@Id String id, String keyId, String organizationId, String prefix, Instant at,
-                            String method, String path, String clientIp, String userAgent, UsageOutcome outcome,
-                            UsageReason reason, String detail) {
+public record UsageDocument(@Id String id, String eventId, String keyId, String organizationId, String prefix,
+                            Instant at, String method, String path, String clientIp, String userAgent,
+                            UsageOutcome outcome, UsageReason reason, String detail) {
+
+    private static final String ZEROS = "0".repeat(19);
+
+    /** The id of the entry of an event at this position in the stream; by event id when it has none. */
+    static String idAt(long position, String eventId) {
+        if (position < 0 || position == Long.MAX_VALUE) {
+            return eventId;
+        }
+        String digits = Long.toString(position);
+        return ZEROS.substring(digits.length()) + digits;
+    }
 
     UsageEntry toEntry() {
-        return new UsageEntry(id, keyId, prefix, at, method, path, clientIp, userAgent, outcome, reason, detail);
+        return new UsageEntry(eventId != null ? eventId : id, keyId, prefix, at, method, path, clientIp, userAgent,
+                outcome, reason, detail);
     }
 }

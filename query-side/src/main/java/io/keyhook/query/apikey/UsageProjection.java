@@ -59,11 +59,12 @@ public class UsageProjection {
         currentBatch().add(message.getIdentifier(), event, position);
     }
 
+    /** Drops the collections: far cheaper than removing their documents one by one, and nothing else is in them. */
     @ResetHandler
     void reset() {
-        await(mongo.remove(new Query(), UsageDocument.class)
-                .then(mongo.remove(new Query(), DailyUsageDocument.class))
-                .then(mongo.remove(new Query(), LastUseDocument.class)));
+        await(mongo.dropCollection(UsageDocument.class)
+                .then(mongo.dropCollection(DailyUsageDocument.class))
+                .then(mongo.dropCollection(LastUseDocument.class)));
     }
 
     private UsageBatch currentBatch() {

@@ -15,12 +15,13 @@ import io.keyhook.api.delivery.FindDeliveries;
 import io.keyhook.api.delivery.FindDelivery;
 import io.keyhook.api.delivery.FindStuckDeliveries;
 import io.keyhook.api.delivery.WatchDeliveries;
-import io.keyhook.query.common.VersionedUpdates;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.data.domain.Sort;
@@ -32,7 +33,7 @@ import org.springframework.stereotype.Component;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 
 import static io.keyhook.query.common.Blocking.await;
 import static io.keyhook.query.common.ProjectedVersions.announce;
@@ -40,6 +41,9 @@ import static io.keyhook.query.common.ProjectedVersions.announce;
 /**
  * The delivery timeline: each delivery with its status, attempts and next attempt time. Every
  * change is pushed to {@link WatchDeliveries} subscribers, which is what the live stream serves.
+ * <p>Handlers only say what an event changes; the events of a batch are applied together when it
+ * commits, with one read and one write per delivery ({@link DeliveryBatch}), and each delivery the
+ * batch touched is pushed once, as the batch left it.
  */
 @Component
 @ProcessingGroup(DeliveryTimelineProjection.GROUP)
@@ -48,6 +52,7 @@ public class DeliveryTimelineProjection {
     public static final String GROUP = "deliveries";
     private static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"));
     private static final int LIVE_INITIAL = 50;
+    private static final String BATCH = DeliveryTimelineProjection.class.getName() + ".batch";
 
     private final DeliveryRepository deliveries;
     private final ReactiveMongoTemplate mongo;
@@ -62,43 +67,45 @@ public class DeliveryTimelineProjection {
 
     @EventHandler
     void on(DeliveryScheduled event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        DeliveryDocument existing = await(deliveries.findById(event.deliveryId()));
-        DeliveryDocument delivery = existing;
-        if (existing == null || existing.version() < sequence) {
-            delivery = await(deliveries.save(new DeliveryDocument(event.deliveryId(), event.subscriptionId(),
-                    event.organizationId(), event.eventId(), event.eventType(), event.body(), DeliveryStatus.PENDING,
-                    at, at, at, null, List.of(), sequence)));
-        }
-        publish(delivery, sequence);
+        batch(batch -> batch.schedule(new DeliveryDocument(event.deliveryId(), event.subscriptionId(),
+                event.organizationId(), event.eventId(), event.eventType(), event.body(), DeliveryStatus.PENDING,
+                at, at, at, null, List.of(), sequence)));
     }
 
     @EventHandler
     void on(DeliveryAttempted event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.deliveryId(), sequence, at, delivery -> delivery.withAttempt(new AttemptView(event.attempt(),
-                delivery.dueAt(), event.startedAt(), event.durationMs(), event.statusCode(), event.error(), event.responseBody(),
-                event.succeeded())));
+        change(event.deliveryId(), sequence, at, delivery -> {
+            AttemptView attempt = new AttemptView(event.attempt(), delivery.dueAt(), event.startedAt(),
+                    event.durationMs(), event.statusCode(), event.error(), event.responseBody(), event.succeeded());
+            if (delivery.attempt(attempt)) {
+                delivery.status(attempt.succeeded() ? DeliveryStatus.SUCCEEDED : DeliveryStatus.RETRYING)
+                        .nextAttemptAt(null);
+            }
+        });
     }
 
     @EventHandler
     void on(DeliveryRetryScheduled event, @SequenceNumber long sequence, @Timestamp Instant at) {
         change(event.deliveryId(), sequence, at, delivery ->
-                delivery.withStatus(DeliveryStatus.RETRYING, event.dueAt(), null));
+                delivery.status(DeliveryStatus.RETRYING).nextAttemptAt(event.dueAt()).failureReason(null));
     }
 
     @EventHandler
     void on(DeliverySucceeded event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.deliveryId(), sequence, at, delivery -> delivery.withStatus(DeliveryStatus.SUCCEEDED, null, null));
+        change(event.deliveryId(), sequence, at, delivery ->
+                delivery.status(DeliveryStatus.SUCCEEDED).nextAttemptAt(null).failureReason(null));
     }
 
     @EventHandler
     void on(DeliveryFailed event, @SequenceNumber long sequence, @Timestamp Instant at) {
         change(event.deliveryId(), sequence, at, delivery ->
-                delivery.withStatus(DeliveryStatus.FAILED, null, event.reason()));
+                delivery.status(DeliveryStatus.FAILED).nextAttemptAt(null).failureReason(event.reason()));
     }
 
     @EventHandler
     void on(DeliveryRedeliveryRequested event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        change(event.deliveryId(), sequence, at, delivery -> delivery.withStatus(DeliveryStatus.PENDING, at, null));
+        change(event.deliveryId(), sequence, at, delivery ->
+                delivery.status(DeliveryStatus.PENDING).nextAttemptAt(at).failureReason(null));
     }
 
     @ResetHandler
@@ -106,16 +113,37 @@ public class DeliveryTimelineProjection {
         await(deliveries.deleteAll());
     }
 
-    private void change(String id, long sequence, Instant at, UnaryOperator<DeliveryDocument> change) {
-        VersionedUpdates.apply(deliveries, id, sequence, delivery -> change.apply(delivery).at(sequence, at))
-                .ifPresent(delivery -> publish(delivery, sequence));
+    private void change(String id, long sequence, Instant at, Consumer<DeliveryUpdate> change) {
+        batch(batch -> batch.change(id, sequence, at, change));
     }
 
-    private void publish(DeliveryDocument delivery, long sequence) {
+    /**
+     * Adds the event to its batch's deliveries, written when the batch commits (in prepare-commit,
+     * so before the read-model store and the token are committed); outside a batch, at once.
+     */
+    private void batch(Consumer<DeliveryBatch> add) {
+        if (CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get().root() instanceof BatchingUnitOfWork<?> root) {
+            add.accept(root.getOrComputeResource(BATCH, key -> {
+                DeliveryBatch batch = new DeliveryBatch();
+                root.onPrepareCommit(committing -> write(batch));
+                return batch;
+            }));
+        } else {
+            DeliveryBatch single = new DeliveryBatch();
+            add.accept(single);
+            write(single);
+        }
+    }
+
+    private void write(DeliveryBatch batch) {
+        batch.write(mongo).forEach(this::publish);
+    }
+
+    private void publish(DeliveryDocument delivery) {
         DeliveryView view = delivery.toView();
         emitter.emit(WatchDeliveries.class, watch -> watch.organizationId().equals(view.organizationId())
                 && watch.subscriptionId().equals(view.subscriptionId()), view);
-        announce(emitter, FindProjectedVersion.DELIVERIES, delivery.id(), sequence);
+        announce(emitter, FindProjectedVersion.DELIVERIES, delivery.id(), delivery.version());
     }
 
     @QueryHandler

@@ -33,6 +33,8 @@ class EmbeddedPostgresServerTest {
             assertThat(setting(postgres, "synchronous_commit")).isEqualTo("on");
             assertThat(setting(postgres, "full_page_writes")).isEqualTo("on");
             assertThat(setting(postgres, "listen_addresses")).isEqualTo("localhost");
+            assertThat(setting(postgres, "max_wal_size")).as("bounds the WAL directory").isEqualTo("64MB");
+            assertThat(setting(postgres, "wal_compression")).isNotEqualTo("off");
             assertThat(query(postgres, "SELECT current_database()")).isEqualTo(EmbeddedPostgresServer.DATABASE);
         }
         assertThat(EmbeddedPostgresServer.postmasterOf(dataDir.resolve(EmbeddedPostgresServer.DIRECTORY))).isEmpty();
