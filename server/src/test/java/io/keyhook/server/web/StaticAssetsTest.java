@@ -52,6 +52,24 @@ class StaticAssetsTest extends KeyhookAppTest {
     }
 
     @Test
+    void ifNoneMatchTakesAListWeakTagsAndAStar() {
+        assertThat(StaticAssets.matches(null, "\"a\"")).isFalse();
+        assertThat(StaticAssets.matches("\"b\"", "\"a\"")).isFalse();
+        assertThat(StaticAssets.matches("\"b\", W/\"a\"", "\"a\"")).isTrue();
+        assertThat(StaticAssets.matches("*", "\"a\"")).isTrue();
+    }
+
+    @Test
+    void aQueryStringDoesNotChangeTheAssetAndAPathTheFirewallRefusesIsStillAProblem() {
+        api.http().get().uri("/index.html?v=2").exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML);
+        api.http().get().uri("/index.html;v=2").exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @Test
     void anAssetThatDoesNotExistIsAProblem() {
         api.http().get().uri("/console/nothing-here.js").exchange()
                 .expectStatus().isNotFound()
