@@ -189,12 +189,12 @@ rps = {}
 for line in sys.stdin:
     name, *values = line.split()
     rps[name] = statistics.median(float(v) for v in values)
-floor = rps["floor"]
+floor, key, jwt, static = rps["floor"], rps["key"], rps["jwt"], rps["static"]
 def goal(text, ok):
     status = "met" if ok else "NOT met"
     print(f"{text:64s} {status}")
 print("medians over the rounds, requests/s: " + ", ".join(f"{k} {v:.0f}" for k, v in rps.items()))
-goal(f"keyed GET /items >= 0.10 of the floor: {rps['key'] / floor:.3f}", rps["key"] / floor >= 0.10)
-goal(f"static >= 0.5 of the floor: {rps['static'] / floor:.3f}", rps["static"] / floor >= 0.5)
-goal(f"JWT within 20 % of the key path: JWT / key {rps['jwt'] / rps['key']:.3f}", abs(rps["jwt"] / rps["key"] - 1) <= 0.2)
-'
+goal(f"keyed GET /items >= 0.10 of the floor: {key / floor:.3f}", key / floor >= 0.10)
+goal(f"static >= 0.5 of the floor: {static / floor:.3f}", static / floor >= 0.5)
+goal(f"JWT path within 20 % of the key path (not slower): JWT / key {jwt / key:.3f}", jwt / key >= 0.8)
+
