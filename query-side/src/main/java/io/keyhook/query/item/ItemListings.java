@@ -42,13 +42,17 @@ public class ItemListings implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ItemListings.class);
     private static final long MAX_HELD_TOTAL = 500_000;
     /** Stands for an organization whose listing is too long to hold. */
-    private static final List<ItemView> TOO_LONG = List.of();
+    private static final Listing TOO_LONG = new Listing(List.of());
+
+    /** An organization's items that are not deleted, in listing order. */
+    private record Listing(List<ItemView> items) {
+    }
 
     private final ItemRepository items;
     private final QueryGateway queries;
-    private final Cache<String, List<ItemView>> byOrganization = Caffeine.newBuilder()
+    private final Cache<String, Listing> byOrganization = Caffeine.newBuilder()
             .maximumWeight(MAX_HELD_TOTAL)
-            .weigher((String organizationId, List<ItemView> listing) -> listing.size() + 1)
+            .weigher((String organizationId, Listing listing) -> listing.items().size() + 1)
             .expireAfterWrite(MAX_AGE)
             .build();
     /** Counts changes, so a listing read while one happened is not kept. */
@@ -63,18 +67,18 @@ public class ItemListings implements SmartLifecycle {
 
     /** One page of an organization's items that are not deleted, oldest first. */
     public Mono<ItemPage> find(FindItems query) {
-        List<ItemView> held = byOrganization.getIfPresent(query.organizationId());
-        Mono<List<ItemView>> listing = held != null ? Mono.just(held) : load(query.organizationId());
-        return listing.flatMap(all -> all == TOO_LONG ? fromStore(query) : Mono.just(page(all, query)));
+        Listing held = byOrganization.getIfPresent(query.organizationId());
+        Mono<Listing> listing = held != null ? Mono.just(held) : load(query.organizationId());
+        return listing.flatMap(all -> all == TOO_LONG ? fromStore(query) : Mono.just(page(all.items(), query)));
     }
 
-    private Mono<List<ItemView>> load(String organizationId) {
+    private Mono<Listing> load(String organizationId) {
         long seen = changes.get();
         return items.findByOrganizationIdAndDeletedFalse(organizationId, PageRequest.of(0, MAX_HELD_ITEMS + 1,
                         LISTING_ORDER))
                 .map(ItemDocument::toView)
                 .collectList()
-                .map(all -> all.size() > MAX_HELD_ITEMS ? TOO_LONG : List.copyOf(all))
+                .map(all -> all.size() > MAX_HELD_ITEMS ? TOO_LONG : new Listing(List.copyOf(all)))
                 .doOnNext(all -> {
                     byOrganization.put(organizationId, all);
                     // A change during the read may have dropped the listing before it was put: drop it again.
