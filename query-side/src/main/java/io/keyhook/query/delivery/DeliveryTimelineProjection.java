@@ -86,8 +86,10 @@ public class DeliveryTimelineProjection {
 
     @EventHandler
     void on(DeliveryRetryScheduled event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        // Attempt 1 scheduled (a test webhook) is not a retry: the delivery is still pending.
+        DeliveryStatus status = event.attempt() == 1 ? DeliveryStatus.PENDING : DeliveryStatus.RETRYING;
         change(event.deliveryId(), sequence, at, delivery ->
-                delivery.status(DeliveryStatus.RETRYING).nextAttemptAt(event.dueAt()).failureReason(null));
+                delivery.status(status).nextAttemptAt(event.dueAt()).failureReason(null));
     }
 
     @EventHandler

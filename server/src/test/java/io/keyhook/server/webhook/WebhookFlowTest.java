@@ -131,6 +131,10 @@ class WebhookFlowTest extends KeyhookAppTest {
         JsonNode accepted = api.post(admin, "/api/v1/webhooks/" + subscriptionId + "/test", Map.of())
                 .expectStatus().isAccepted().expectBody(JsonNode.class).returnResult().getResponseBody();
 
+        // Its first attempt is scheduled, not retried.
+        assertThat(api.get(admin, "/api/v1/deliveries/" + accepted.get("deliveryId").asText()).expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody().get("status").asText())
+                .isIn("pending", "succeeded");
         Receiver.Received request = awaitRequests(path, 1).get(0);
         assertThat(request.header("webhook-id")).isEqualTo(accepted.get("deliveryId").asText());
         assertThat(request.header("X-Keyhook-Event")).isEqualTo("webhook.test");
