@@ -198,3 +198,4 @@ goal(f"keyed GET /items >= 0.10 of the floor: {key / floor:.3f}", key / floor >=
 goal(f"static >= 0.5 of the floor: {static / floor:.3f}", static / floor >= 0.5)
 goal(f"JWT path within 20 % of the key path (not slower): JWT / key {jwt / key:.3f}", jwt / key >= 0.8)
 
+'
