@@ -83,7 +83,7 @@ class DeliveryBatchTest {
                 event(first, 0, new DeliveryScheduled(first, "sub", "org", "e1", "item.created", "{\"a\":1}", T0)),
                 event(second, 0, new DeliveryScheduled(second, "sub", "org", "e2", "item.created", "{\"b\":2}", T0)),
                 event(first, 1, attempted(first, 1, 500)),
-                event(first, 2, new DeliveryRetryScheduled(first, "sub", "org", 1, T0.plusSeconds(10))),
+                event(first, 2, new DeliveryRetryScheduled(first, "sub", "org", 2, T0.plusSeconds(10), "item.created", "{\"a\":1}")),
                 event(first, 3, attempted(first, 2, 200)),
                 event(first, 4, new DeliverySucceeded(first, "sub", "org", 2)));
 
@@ -105,7 +105,7 @@ class DeliveryBatchTest {
 
         commands.clear();
         handleInBatch(List.of(event(second, 1, attempted(second, 1, 503)),
-                event(second, 2, new DeliveryRetryScheduled(second, "sub", "org", 1, T0.plusSeconds(40)))));
+                event(second, 2, new DeliveryRetryScheduled(second, "sub", "org", 2, T0.plusSeconds(40), "item.created", "{\"b\":2}"))));
         assertThat(commands).as("changes of a stored delivery").containsExactly("find", "update");
         DeliveryView retrying = find(second);
         assertThat(retrying.status()).isEqualTo(DeliveryStatus.RETRYING);
