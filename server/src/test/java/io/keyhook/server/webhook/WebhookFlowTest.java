@@ -194,6 +194,8 @@ class WebhookFlowTest extends KeyhookAppTest {
     void theTimelineStreamsLive() {
         Session admin = api.signup("Acme");
         String path = path();
+        // Slower than the dispatcher waits: the delivery is pending for a while, then succeeds.
+        RECEIVER.answerAfter(path, Duration.ofSeconds(4));
         String subscriptionId = subscribe(admin, path, List.of("item.created")).get("id").asText();
 
         Flux<ServerSentEvent<JsonNode>> stream = api.http().get()
