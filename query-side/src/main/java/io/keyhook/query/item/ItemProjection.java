@@ -18,10 +18,11 @@ import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
@@ -31,22 +32,20 @@ import static io.keyhook.query.common.ProjectedVersions.announce;
 /**
  * Items as the API shows them. Every document carries the sequence number of the last event applied
  * to it; an event at or below it has been applied already and is skipped (idempotent on redelivery
- * and replay). After each change, and before its version is announced, the organization's listing
- * held in memory ({@link ItemListings}) is dropped here and on every other instance.
+ * and replay).
  */
 @Component
 @ProcessingGroup(ItemProjection.GROUP)
 public class ItemProjection {
 
     public static final String GROUP = "items";
+    private static final Sort LISTING_ORDER = Sort.by("createdAt", "id");
 
     private final ItemRepository items;
-    private final ItemListings listings;
     private final QueryUpdateEmitter emitter;
 
-    public ItemProjection(ItemRepository items, ItemListings listings, QueryUpdateEmitter emitter) {
+    public ItemProjection(ItemRepository items, QueryUpdateEmitter emitter) {
         this.items = items;
-        this.listings = listings;
         this.emitter = emitter;
     }
 
@@ -57,7 +56,6 @@ public class ItemProjection {
             await(items.save(new ItemDocument(event.itemId(), event.organizationId(), event.name(), event.sku(),
                     event.quantity(), event.lowStockThreshold(), event.description(), false, sequence, at, at)));
         }
-        listingChanged(event.organizationId());
         announce(emitter, FindProjectedVersion.ITEMS, event.itemId(), sequence);
     }
 
@@ -83,21 +81,14 @@ public class ItemProjection {
     }
 
     private void change(String itemId, long sequence, Instant at, UnaryOperator<ItemDocument> change) {
-        VersionedUpdates.apply(items, itemId, sequence, item -> change.apply(item).at(sequence, at))
-                .ifPresent(item -> listingChanged(item.organizationId()));
+        VersionedUpdates.apply(items, itemId, sequence, item -> change.apply(item).at(sequence, at));
         announce(emitter, FindProjectedVersion.ITEMS, itemId, sequence);
-    }
-
-    private void listingChanged(String organizationId) {
-        listings.changed(organizationId);
-        emitter.emit(WatchItemListings.class, query -> true, organizationId);
     }
 
     /** A replay starts from nothing: every document is rebuilt from the events. */
     @ResetHandler
     void reset() {
         await(items.deleteAll());
-        listings.clear();
     }
 
     @QueryHandler
@@ -109,13 +100,13 @@ public class ItemProjection {
 
     @QueryHandler
     CompletableFuture<ItemPage> handle(FindItems query) {
-        return listings.find(query).toFuture();
-    }
-
-    /** Changes only: there is nothing to answer at first. */
-    @QueryHandler
-    CompletableFuture<List<String>> handle(WatchItemListings query) {
-        return CompletableFuture.completedFuture(List.of());
+        var page = PageRequest.of(query.page(), query.size(), LISTING_ORDER);
+        return items.findByOrganizationIdAndDeletedFalse(query.organizationId(), page)
+                .map(ItemDocument::toView)
+                .collectList()
+                .zipWith(items.countByOrganizationIdAndDeletedFalse(query.organizationId()))
+                .map(result -> new ItemPage(result.getT1(), query.page(), query.size(), result.getT2()))
+                .toFuture();
     }
 
     @QueryHandler(queryName = FindProjectedVersion.ITEMS)
