@@ -15,13 +15,12 @@ import io.keyhook.api.delivery.FindDeliveries;
 import io.keyhook.api.delivery.FindDelivery;
 import io.keyhook.api.delivery.FindStuckDeliveries;
 import io.keyhook.api.delivery.WatchDeliveries;
+import io.keyhook.query.common.BatchResources;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
-import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.data.domain.Sort;
@@ -119,22 +118,9 @@ public class DeliveryTimelineProjection {
         batch(batch -> batch.change(id, sequence, at, change));
     }
 
-    /**
-     * Adds the event to its batch's deliveries, written when the batch commits (in prepare-commit,
-     * so before the read-model store and the token are committed); outside a batch, at once.
-     */
+    /** Adds the event to its batch's deliveries, written when the batch commits. */
     private void batch(Consumer<DeliveryBatch> add) {
-        if (CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get().root() instanceof BatchingUnitOfWork<?> root) {
-            add.accept(root.getOrComputeResource(BATCH, key -> {
-                DeliveryBatch batch = new DeliveryBatch();
-                root.onPrepareCommit(committing -> write(batch));
-                return batch;
-            }));
-        } else {
-            DeliveryBatch single = new DeliveryBatch();
-            add.accept(single);
-            write(single);
-        }
+        BatchResources.add(BATCH, DeliveryBatch::new, this::write, add);
     }
 
     private void write(DeliveryBatch batch) {

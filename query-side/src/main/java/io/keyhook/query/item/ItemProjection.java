@@ -10,7 +10,8 @@ import io.keyhook.api.item.ItemPage;
 import io.keyhook.api.item.ItemUpdated;
 import io.keyhook.api.item.ItemView;
 import io.keyhook.api.item.StockAdjusted;
-import io.keyhook.query.common.VersionedUpdates;
+import io.keyhook.query.common.BatchResources;
+import io.keyhook.query.common.VersionedBatch;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -20,10 +21,12 @@ import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import static io.keyhook.query.common.Blocking.await;
@@ -32,7 +35,7 @@ import static io.keyhook.query.common.ProjectedVersions.announce;
 /**
  * Items as the API shows them. Every document carries the sequence number of the last event applied
  * to it; an event at or below it has been applied already and is skipped (idempotent on redelivery
- * and replay).
+ * and replay). The events of one processing batch are written together ({@link VersionedBatch}).
  */
 @Component
 @ProcessingGroup(ItemProjection.GROUP)
@@ -41,22 +44,23 @@ public class ItemProjection {
     public static final String GROUP = "items";
     private static final Sort LISTING_ORDER = Sort.by("createdAt", "id");
 
+    private static final String BATCH = ItemProjection.class.getName() + ".batch";
+
     private final ItemRepository items;
+    private final ReactiveMongoTemplate mongo;
     private final QueryUpdateEmitter emitter;
 
-    public ItemProjection(ItemRepository items, QueryUpdateEmitter emitter) {
+    public ItemProjection(ItemRepository items, ReactiveMongoTemplate mongo, QueryUpdateEmitter emitter) {
         this.items = items;
+        this.mongo = mongo;
         this.emitter = emitter;
     }
 
     @EventHandler
     void on(ItemCreated event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        ItemDocument existing = await(items.findById(event.itemId()));
-        if (existing == null || existing.version() < sequence) {
-            await(items.save(new ItemDocument(event.itemId(), event.organizationId(), event.name(), event.sku(),
-                    event.quantity(), event.lowStockThreshold(), event.description(), false, sequence, at, at)));
-        }
-        announce(emitter, FindProjectedVersion.ITEMS, event.itemId(), sequence);
+        batch(batch -> batch.create(new ItemDocument(event.itemId(), event.organizationId(), event.name(),
+                event.sku(), event.quantity(), event.lowStockThreshold(), event.description(), false, sequence, at,
+                at)));
     }
 
     @EventHandler
@@ -81,8 +85,18 @@ public class ItemProjection {
     }
 
     private void change(String itemId, long sequence, Instant at, UnaryOperator<ItemDocument> change) {
-        VersionedUpdates.apply(items, itemId, sequence, item -> change.apply(item).at(sequence, at));
-        announce(emitter, FindProjectedVersion.ITEMS, itemId, sequence);
+        batch(batch -> batch.change(itemId, sequence, item -> change.apply(item).at(sequence, at)));
+    }
+
+    /**
+     * The events of a batch are applied together when it commits, with one read and one write for all
+     * the items they touch; then each item's version is announced to the writers waiting for it.
+     */
+    private void batch(Consumer<VersionedBatch<ItemDocument>> add) {
+        BatchResources.add(BATCH, () -> new VersionedBatch<>(ItemDocument.class, ItemDocument::id),
+                batch -> batch.write(mongo).forEach(item ->
+                        announce(emitter, FindProjectedVersion.ITEMS, item.id(), item.version())),
+                add);
     }
 
     /** A replay starts from nothing: every document is rebuilt from the events. */

@@ -107,7 +107,7 @@ class ItemFlowTest extends KeyhookAppTest {
     }
 
     @Test
-    void theProjectionPushesEachNewVersionToSubscribers() {
+    void theProjectionPushesEachNewVersionItReachesToSubscribers() {
         Session admin = api.signup("Acme");
         String id = api.createItem(admin, "Bolt", 10, 3).get("id").asText();
 
@@ -116,7 +116,10 @@ class ItemFlowTest extends KeyhookAppTest {
                         .flatMapMany(result -> result.initialResult().concatWith(result.updates())))
                 .expectNext(0L)
                 .then(() -> api.post(admin, "/api/v1/items/" + id + "/stock", Map.of("delta", -7)).expectStatus().isOk())
-                .expectNext(1L, 2L)
+                // The stock change and the low-stock crossing may be projected in one batch: then only
+                // the version the batch reached is pushed.
+                .thenConsumeWhile(version -> version == 1L)
+                .expectNext(2L)
                 .thenCancel()
                 .verify(Duration.ofSeconds(30));
     }

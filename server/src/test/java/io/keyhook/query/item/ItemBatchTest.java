@@ -1,0 +1,154 @@
+package io.keyhook.query.item;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import io.keyhook.api.common.FindProjectedVersion;
+import io.keyhook.api.item.FindItem;
+import io.keyhook.api.item.FindItems;
+import io.keyhook.api.item.ItemCreated;
+import io.keyhook.api.item.ItemDeleted;
+import io.keyhook.api.item.ItemLowStock;
+import io.keyhook.api.item.ItemUpdated;
+import io.keyhook.api.item.ItemView;
+import io.keyhook.api.item.StockAdjusted;
+import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.repository.support.ReactiveMongoRepositoryFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The items projection over a real embedded MongoDB server, with the commands it sends recorded: a
+ * batch of events reads its items with one find and writes each changed item once; the same batch
+ * handled again writes nothing; an older event never overwrites a newer item.
+ */
+class ItemBatchTest {
+
+    private static final Instant T0 = Instant.parse("2026-05-01T10:00:00Z");
+
+    private final List<String> commands = new CopyOnWriteArrayList<>();
+    private MongoServer server;
+    private MongoClient client;
+    private ItemProjection projection;
+    private AnnotationEventHandlerAdapter handlers;
+
+    @BeforeEach
+    void start() {
+        server = new MongoServer(H2Backend.inMemory());
+        InetSocketAddress address = server.bind();
+        client = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString("mongodb://" + address.getHostString() + ":" + address.getPort()))
+                .addCommandListener(new CommandListener() {
+                    @Override
+                    public void commandStarted(CommandStartedEvent event) {
+                        commands.add(event.getCommandName());
+                    }
+                }).build());
+        ReactiveMongoTemplate mongo = new ReactiveMongoTemplate(client, "keyhook");
+        ItemRepository repository = new ReactiveMongoRepositoryFactory(mongo).getRepository(ItemRepository.class);
+        projection = new ItemProjection(repository, mongo, SimpleQueryUpdateEmitter.builder().build());
+        handlers = new AnnotationEventHandlerAdapter(projection);
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.shutdownNow();
+    }
+
+    @Test
+    void aBatchReadsItsItemsOnceAndWritesEachOnce() throws Exception {
+        String bolt = UUID.randomUUID().toString();
+        String nut = UUID.randomUUID().toString();
+        List<EventMessage<?>> batch = List.of(
+                event(bolt, 0, new ItemCreated(bolt, "org", "Bolt", "B-1", 10, 3, "steel")),
+                event(nut, 0, new ItemCreated(nut, "org", "Nut", "N-1", 5, 1, null)),
+                event(bolt, 1, new StockAdjusted(bolt, "org", -8, 2)),
+                event(bolt, 2, new ItemLowStock(bolt, "org", "Bolt", "B-1", 2, 3)),
+                event(nut, 1, new ItemUpdated(nut, "org", "Nut M6", "N-6", 7, 2, "zinc")));
+
+        handleInBatch(batch);
+
+        assertThat(commands).containsExactly("find", "insert");
+        ItemView boltView = find(bolt);
+        assertThat(boltView.quantity()).isEqualTo(2);
+        assertThat(boltView.lowStock()).isTrue();
+        assertThat(boltView.version()).isEqualTo(2);
+        assertThat(boltView.updatedAt()).isEqualTo(T0.plusSeconds(2));
+        assertThat(boltView.createdAt()).isEqualTo(T0);
+        ItemView nutView = find(nut);
+        assertThat(nutView.name()).isEqualTo("Nut M6");
+        assertThat(nutView.description()).isEqualTo("zinc");
+        assertThat(projection.handle(new FindProjectedVersion(nut)).get()).isEqualTo(1L);
+
+        commands.clear();
+        handleInBatch(batch);
+        assertThat(commands).as("a batch handled again").containsExactly("find");
+        assertThat(find(bolt)).isEqualTo(boltView);
+
+        commands.clear();
+        handleInBatch(List.of(event(nut, 2, new StockAdjusted(nut, "org", 3, 10)),
+                event(bolt, 3, new ItemDeleted(bolt, "org")),
+                event(nut, 0, new ItemCreated(nut, "org", "Nut", "N-1", 5, 1, null))));
+        assertThat(commands).as("changes of stored items").containsExactly("find", "update");
+        assertThat(find(nut).quantity()).isEqualTo(10);
+        assertThat(find(nut).name()).as("the older creation is skipped").isEqualTo("Nut M6");
+        assertThat(projection.handle(new FindItem("org", bolt)).get()).as("deleted").isNull();
+        assertThat(projection.handle(new FindProjectedVersion(bolt)).get()).as("the tombstone's version")
+                .isEqualTo(3L);
+        assertThat(projection.handle(new FindItems("org", 0, 20)).get().items()).extracting(ItemView::id)
+                .containsExactly(nut);
+    }
+
+    @Test
+    void outsideABatchEveryEventIsWrittenAtOnce() throws Exception {
+        String id = UUID.randomUUID().toString();
+        handlers.handle(event(id, 0, new ItemCreated(id, "org", "Bolt", "B-1", 10, 3, null)));
+        assertThat(find(id).quantity()).isEqualTo(10);
+        handlers.handle(event(id, 1, new StockAdjusted(id, "org", 1, 11)));
+        assertThat(find(id).quantity()).isEqualTo(11);
+        handlers.handle(event(id, 1, new StockAdjusted(id, "org", 5, 15)));
+        assertThat(find(id).quantity()).as("the same event again").isEqualTo(11);
+    }
+
+    private void handleInBatch(List<EventMessage<?>> events) throws Exception {
+        BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(new ArrayList<>(events));
+        batch.executeWithResult(() -> {
+            handlers.handle(batch.getMessage());
+            return null;
+        });
+        if (batch.getExecutionResult() != null && batch.getExecutionResult().isExceptionResult()) {
+            throw new AssertionError(batch.getExecutionResult().getExceptionResult());
+        }
+    }
+
+    private ItemView find(String id) throws Exception {
+        return projection.handle(new FindItem("org", id)).get();
+    }
+
+    private static EventMessage<?> event(String aggregateId, long sequence, Object payload) {
+        return new GenericDomainEventMessage<>("Item", aggregateId, sequence, payload, MetaData.emptyInstance(),
+                UUID.randomUUID().toString(), T0.plusSeconds(sequence));
+    }
+}
