@@ -265,10 +265,18 @@ public class StorageBench {
             settle(quiet);
         }
 
+        String profile = System.getenv().getOrDefault("PROFILE", "");
+        if (!profile.isEmpty()) {
+            jcmd("JFR.start", "name=storage-bench", "settings=profile", "filename=" + profile);
+        }
         Sample start = sample(admin);
         Writes result = writes(http, base, token, n, clients, "Item");
         double settled = settle(quiet);
         Sample end = sample(admin);
+        if (!profile.isEmpty()) {
+            jcmd("JFR.stop", "name=storage-bench");
+            line("flight recording of the measured writes: %s", profile);
+        }
 
         double window = (end.nanos() - start.nanos()) / 1e9;
         long[] latencies = result.latencies();
@@ -295,6 +303,16 @@ public class StorageBench {
             return 3;
         }
         return 0;
+    }
+
+    /** Runs a diagnostic command in the server's JVM; its output goes to this one's. */
+    static void jcmd(String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of("jcmd", Long.toString(serverPid)));
+        line.addAll(List.of(command));
+        int status = new ProcessBuilder(line).inheritIO().start().waitFor();
+        if (status != 0) {
+            throw new IllegalStateException(String.join(" ", line) + " exited with status " + status);
+        }
     }
 
     static Writes writes(HttpClient http, String base, String token, int n, int clients, String name) throws Exception {

@@ -14,6 +14,7 @@
 #
 #   bench/storage.sh                # N=2000, C=16, after 1000 warm-up writes (JIT)
 #   N=5000 C=32 WARMUP=500 bench/storage.sh
+#   PROFILE=/tmp/writes.jfr bench/storage.sh && bench/jfr-top.py /tmp/writes.jfr   # JFR of the measured writes
 #
 # Needs a JDK; builds server/target/keyhook.jar if missing.
 set -euo pipefail

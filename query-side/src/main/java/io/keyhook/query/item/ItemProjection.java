@@ -10,6 +10,7 @@ import io.keyhook.api.item.ItemPage;
 import io.keyhook.api.item.ItemUpdated;
 import io.keyhook.api.item.ItemView;
 import io.keyhook.api.item.StockAdjusted;
+import io.keyhook.api.item.WatchItem;
 import io.keyhook.query.common.BatchResources;
 import io.keyhook.query.common.VersionedBatch;
 import org.axonframework.config.ProcessingGroup;
@@ -94,9 +95,16 @@ public class ItemProjection {
      */
     private void batch(Consumer<VersionedBatch<ItemDocument>> add) {
         BatchResources.add(BATCH, () -> new VersionedBatch<>(ItemDocument.class, ItemDocument::id),
-                batch -> batch.write(mongo).forEach(item ->
-                        announce(emitter, FindProjectedVersion.ITEMS, item.id(), item.version())),
-                add);
+                batch -> batch.write(mongo).forEach(this::publish), add);
+    }
+
+    private void publish(ItemDocument item) {
+        if (!item.deleted()) {
+            ItemView view = item.toView();
+            emitter.emit(WatchItem.class, watch -> watch.itemId().equals(view.id())
+                    && watch.organizationId().equals(view.organizationId()), view);
+        }
+        announce(emitter, FindProjectedVersion.ITEMS, item.id(), item.version());
     }
 
     /** A replay starts from nothing: every document is rebuilt from the events. */
@@ -107,6 +115,13 @@ public class ItemProjection {
 
     @QueryHandler
     CompletableFuture<ItemView> handle(FindItem query) {
+        return items.findVisible(query.itemId(), query.organizationId())
+                .map(ItemDocument::toView)
+                .toFuture();
+    }
+
+    @QueryHandler
+    CompletableFuture<ItemView> handle(WatchItem query) {
         return items.findVisible(query.itemId(), query.organizationId())
                 .map(ItemDocument::toView)
                 .toFuture();

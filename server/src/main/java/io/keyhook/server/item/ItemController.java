@@ -10,6 +10,7 @@ import io.keyhook.api.item.FindItems;
 import io.keyhook.api.item.ItemPage;
 import io.keyhook.api.item.ItemView;
 import io.keyhook.api.item.ReplaceItem;
+import io.keyhook.api.item.WatchItem;
 import io.keyhook.server.security.Caller;
 import io.keyhook.server.web.ApiProblem;
 import io.keyhook.server.web.Commands;
@@ -118,8 +119,11 @@ public class ItemController {
                 .map(item -> ResponseEntity.ok().eTag(ETags.of(item.version())).body(item));
     }
 
+    /** The item once the projection shows this write; if it lags past the timeout, as it shows it now. */
     private Mono<ItemView> readAfterWrite(Caller caller, String itemId, long version) {
-        return readYourWrites.await(FindProjectedVersion.ITEMS, itemId, version).then(find(caller, itemId));
+        return readYourWrites.awaitView(new WatchItem(caller.organizationId(), itemId), ItemView.class,
+                        ItemView::version, version)
+                .switchIfEmpty(Mono.defer(() -> find(caller, itemId)));
     }
 
     private Mono<ItemView> find(Caller caller, String itemId) {

@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 import java.util.concurrent.TimeoutException;
+import java.util.function.ToLongFunction;
 
 /**
  * Lets a write answer only once the projection shows it, so a client that writes and then reads gets
@@ -34,5 +35,20 @@ public class ReadYourWrites {
                 .timeout(properties.api().visibilityTimeout())
                 .onErrorResume(TimeoutException.class, timeout -> Mono.empty())
                 .then();
+    }
+
+    /**
+     * The document a write changed, as its projection shows it once it carries the write's version:
+     * from a subscription whose initial answer and updates are that document (so no read follows).
+     * Empty when the projection lags past the timeout.
+     */
+    public <V> Mono<V> awaitView(Object subscription, Class<V> type, ToLongFunction<V> versionOf, long version) {
+        return queries.subscriptionQuery(subscription, type, type)
+                .flatMap(result -> result.initialResult().concatWith(result.updates())
+                        .filter(view -> versionOf.applyAsLong(view) >= version)
+                        .next()
+                        .doFinally(signal -> result.close()))
+                .timeout(properties.api().visibilityTimeout())
+                .onErrorResume(TimeoutException.class, timeout -> Mono.empty());
     }
 }

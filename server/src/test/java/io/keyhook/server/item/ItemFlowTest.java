@@ -2,6 +2,8 @@ package io.keyhook.server.item;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keyhook.api.common.FindProjectedVersion;
+import io.keyhook.api.item.ItemView;
+import io.keyhook.api.item.WatchItem;
 import io.keyhook.server.Api.Session;
 import io.keyhook.server.KeyhookAppTest;
 import org.axonframework.extensions.reactor.queryhandling.gateway.ReactorQueryGateway;
@@ -13,6 +15,8 @@ import reactor.test.StepVerifier;
 
 import java.time.Duration;
 import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 
 
@@ -120,6 +124,32 @@ class ItemFlowTest extends KeyhookAppTest {
                 // the version the batch reached is pushed.
                 .thenConsumeWhile(version -> version == 1L)
                 .expectNext(2L)
+                .thenCancel()
+                .verify(Duration.ofSeconds(30));
+    }
+
+    /** What a write answers with: the item as the projection wrote it, pushed, with no read of its own. */
+    @Test
+    void theProjectionPushesTheItemAsEachBatchLeftIt() {
+        Session admin = api.signup("Acme");
+        String id = api.createItem(admin, "Bolt", 10, 3).get("id").asText();
+        Session other = api.signup("Other");
+
+        StepVerifier.create(queries.subscriptionQuery(new WatchItem(other.organizationId(), id), ItemView.class,
+                        ItemView.class).flatMapMany(result -> result.initialResult()))
+                .as("another organization's item")
+                .verifyComplete();
+        StepVerifier.create(queries.subscriptionQuery(new WatchItem(admin.organizationId(), id), ItemView.class,
+                                ItemView.class)
+                        .flatMapMany(result -> result.initialResult().concatWith(result.updates())))
+                .assertNext(item -> assertThat(item.quantity()).isEqualTo(10))
+                .then(() -> api.post(admin, "/api/v1/items/" + id + "/stock", Map.of("delta", -7)).expectStatus().isOk())
+                .thenConsumeWhile(item -> item.version() < 2, item -> assertThat(item.quantity()).isEqualTo(3))
+                .assertNext(item -> {
+                    assertThat(item.version()).isEqualTo(2);
+                    assertThat(item.quantity()).isEqualTo(3);
+                    assertThat(item.lowStock()).isTrue();
+                })
                 .thenCancel()
                 .verify(Duration.ofSeconds(30));
     }
