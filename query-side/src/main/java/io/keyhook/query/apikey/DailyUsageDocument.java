@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Attempts with one key on one UTC day, by reason. {@code lastPosition} is the event-stream position
- * of the last attempt counted, so an attempt delivered again is not counted twice.
+ * Attempts with one key on one UTC day, by reason. An attempt is counted when its entry is first
+ * stored, so an attempt handled again is not counted twice.
  */
 @Document("api_key_daily_usage")
 public record DailyUsageDocument(@Id String id, String keyId, String organizationId, String day,
-                                 Map<String, Long> counts, long lastPosition) {
+                                 Map<String, Long> counts) {
 
     static String idOf(String keyId, LocalDate day) {
         return keyId + ":" + day;

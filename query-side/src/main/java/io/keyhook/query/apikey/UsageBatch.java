@@ -15,7 +15,7 @@ import java.util.Map;
 /** The attempts of one event-processing batch, gathered so they are written in a few round trips. */
 final class UsageBatch {
 
-    record Counted(long position, String reason) {
+    record Counted(String entryId, String reason) {
     }
 
     record DayOfKey(String keyId, String organizationId, LocalDate day) {
@@ -28,8 +28,9 @@ final class UsageBatch {
     record UseOfKey(String organizationId, Instant at) {
     }
 
-    void add(String eventId, ApiKeyUsageRecorded event, long position) {
-        entries.add(new UsageDocument(UsageDocument.idAt(position, eventId), eventId, event.keyId(),
+    void add(String eventId, ApiKeyUsageRecorded event) {
+        String entryId = UsageDocument.idOf(event.at(), eventId);
+        entries.add(new UsageDocument(entryId, eventId, event.keyId(),
                 event.organizationId(), event.presentedPrefix(), event.at(), event.method(), event.path(),
                 event.clientIp(), event.userAgent(), event.outcome(), event.reason(), event.detail()));
         if (event.keyId() == null) {
@@ -37,7 +38,7 @@ final class UsageBatch {
         }
         LocalDate day = LocalDate.ofInstant(event.at(), ZoneOffset.UTC);
         daily.computeIfAbsent(new DayOfKey(event.keyId(), event.organizationId(), day), k -> new ArrayList<>())
-                .add(new Counted(position, event.reason().value()));
+                .add(new Counted(entryId, event.reason().value()));
         if (event.reason() == UsageReason.OK) {
             lastUse.merge(event.keyId(), new UseOfKey(event.organizationId(), event.at()),
                     (a, b) -> a.at().isAfter(b.at()) ? a : b);

@@ -5,18 +5,15 @@ import io.keyhook.api.apikey.DailyUsage;
 import io.keyhook.api.apikey.FindApiKeyUsage;
 import io.keyhook.api.apikey.FindDailyUsage;
 import io.keyhook.api.apikey.UsagePage;
+import org.bson.Document;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ResetHandler;
-import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.queryhandling.QueryHandler;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
-import org.springframework.data.mongodb.core.BulkOperations;
-import org.springframework.data.mongodb.core.FindAndReplaceOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -24,18 +21,22 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 import static io.keyhook.query.common.Blocking.await;
 
 /**
  * The usage audit of keys: every attempt, per-day counts by reason, and when each key was last
  * allowed through. Attempts arrive in large numbers, so the handler only gathers them and the batch
- * is written when its unit of work commits: one bulk upsert for the entries, one write per key-day
- * and per key. Every write is idempotent (upsert by event id, position-guarded counts, latest-wins
- * last use), so a batch delivered again or a replay gives the same read model.
+ * is written when its unit of work commits: one find and one insert for the entries, one write per
+ * key-day and per key. Every write is idempotent (an entry's id is its event's, an attempt is counted
+ * only when its entry is first stored, the latest use wins), so a batch delivered again or a replay
+ * gives the same read model.
  */
 @Component
 @ProcessingGroup(UsageProjection.GROUP)
@@ -54,9 +55,8 @@ public class UsageProjection {
     }
 
     @EventHandler
-    void on(ApiKeyUsageRecorded event, EventMessage<?> message, TrackingToken token) {
-        long position = token == null ? Long.MAX_VALUE : token.position().orElse(Long.MAX_VALUE);
-        currentBatch().add(message.getIdentifier(), event, position);
+    void on(ApiKeyUsageRecorded event, EventMessage<?> message) {
+        currentBatch().add(message.getIdentifier(), event);
     }
 
     /** Drops the collections: far cheaper than removing their documents one by one, and nothing else is in them. */
@@ -77,43 +77,45 @@ public class UsageProjection {
     }
 
     private void write(UsageBatch batch) {
-        if (!batch.entries.isEmpty()) {
-            insertOrReplace(batch.entries);
-        }
-        batch.daily.forEach(this::count);
+        Set<String> stored = batch.entries.isEmpty() ? Set.of() : insertNew(batch.entries);
+        batch.daily.forEach((dayOfKey, attempts) -> count(dayOfKey, attempts, stored));
         batch.lastUse.forEach((keyId, use) -> await(mongo.upsert(Query.query(Criteria.where("_id").is(keyId)),
                 new Update().setOnInsert("organizationId", use.organizationId()).max("lastUsedAt", use.at()),
                 LastUseDocument.class)));
     }
 
-    /** A plain insert is the cheap common case; entries seen before (a redelivered batch) are upserted instead. */
-    private void insertOrReplace(List<UsageDocument> entries) {
-        try {
-            await(mongo.insert(entries, UsageDocument.class).then());
-        } catch (DuplicateKeyException seenBefore) {
-            var bulk = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, UsageDocument.class);
-            entries.forEach(entry -> bulk.replaceOne(Query.query(Criteria.where("_id").is(entry.id())), entry,
-                    FindAndReplaceOptions.options().upsert()));
-            await(bulk.execute());
+    /**
+     * Inserts the entries that are not stored yet (a batch handled again after a crash has some or
+     * all of them already) and answers the ids of those that were.
+     */
+    private Set<String> insertNew(List<UsageDocument> entries) {
+        Set<String> ids = entries.stream().map(UsageDocument::id).collect(Collectors.toSet());
+        Query existing = Query.query(Criteria.where("_id").in(ids));
+        existing.fields().include("_id");
+        Set<String> stored = new HashSet<>();
+        await(mongo.find(existing, Document.class, mongo.getCollectionName(UsageDocument.class)).collectList())
+                .forEach(document -> stored.add(document.getString("_id")));
+        List<UsageDocument> fresh = entries.stream().filter(entry -> !stored.contains(entry.id())).toList();
+        if (!fresh.isEmpty()) {
+            await(mongo.insert(fresh, UsageDocument.class).then());
         }
+        return stored;
     }
 
-    private void count(UsageBatch.DayOfKey dayOfKey, List<UsageBatch.Counted> attempts) {
-        String id = DailyUsageDocument.idOf(dayOfKey.keyId(), dayOfKey.day());
-        DailyUsageDocument existing = await(daily.findById(id));
-        long counted = existing == null ? -1 : existing.lastPosition();
-        Map<String, Long> counts = existing == null ? new HashMap<>() : new HashMap<>(existing.counts());
-        long last = counted;
-        for (UsageBatch.Counted attempt : attempts) {
-            if (attempt.position() > counted) {
-                counts.merge(attempt.reason(), 1L, Long::sum);
-                last = Math.max(last, attempt.position());
-            }
+    /** Adds the attempts whose entries were not stored before this batch to the key's counts of the day. */
+    private void count(UsageBatch.DayOfKey dayOfKey, List<UsageBatch.Counted> attempts, Set<String> storedBefore) {
+        Map<String, Long> added = new HashMap<>();
+        attempts.stream().filter(attempt -> !storedBefore.contains(attempt.entryId()))
+                .forEach(attempt -> added.merge(attempt.reason(), 1L, Long::sum));
+        if (added.isEmpty()) {
+            return;
         }
-        if (last != counted) {
-            await(daily.save(new DailyUsageDocument(id, dayOfKey.keyId(), dayOfKey.organizationId(),
-                    dayOfKey.day().toString(), counts, last)));
-        }
+        Update update = new Update().setOnInsert("keyId", dayOfKey.keyId())
+                .setOnInsert("organizationId", dayOfKey.organizationId())
+                .setOnInsert("day", dayOfKey.day().toString());
+        added.forEach((reason, count) -> update.inc("counts." + reason, count));
+        await(mongo.upsert(Query.query(Criteria.where("_id").is(DailyUsageDocument.idOf(dayOfKey.keyId(),
+                dayOfKey.day()))), update, DailyUsageDocument.class));
     }
 
     @QueryHandler
