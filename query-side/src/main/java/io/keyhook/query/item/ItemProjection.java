@@ -20,12 +20,11 @@ import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
-import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -37,23 +36,27 @@ import static io.keyhook.query.common.ProjectedVersions.announce;
  * Items as the API shows them. Every document carries the sequence number of the last event applied
  * to it; an event at or below it has been applied already and is skipped (idempotent on redelivery
  * and replay). The events of one processing batch are written together ({@link VersionedBatch}).
+ * After each batch, and before its versions are announced, the listings of the organizations it
+ * changed held in memory ({@link ItemListings}) are dropped here and on every other instance.
  */
 @Component
 @ProcessingGroup(ItemProjection.GROUP)
 public class ItemProjection {
 
     public static final String GROUP = "items";
-    private static final Sort LISTING_ORDER = Sort.by("createdAt", "id");
 
     private static final String BATCH = ItemProjection.class.getName() + ".batch";
 
     private final ItemRepository items;
     private final ReactiveMongoTemplate mongo;
+    private final ItemListings listings;
     private final QueryUpdateEmitter emitter;
 
-    public ItemProjection(ItemRepository items, ReactiveMongoTemplate mongo, QueryUpdateEmitter emitter) {
+    public ItemProjection(ItemRepository items, ReactiveMongoTemplate mongo, ItemListings listings,
+                          QueryUpdateEmitter emitter) {
         this.items = items;
         this.mongo = mongo;
+        this.listings = listings;
         this.emitter = emitter;
     }
 
@@ -95,7 +98,15 @@ public class ItemProjection {
      */
     private void batch(Consumer<VersionedBatch<ItemDocument>> add) {
         BatchResources.add(BATCH, () -> new VersionedBatch<>(ItemDocument.class, ItemDocument::id),
-                batch -> batch.write(mongo).forEach(this::publish), add);
+                batch -> publish(batch.write(mongo)), add);
+    }
+
+    private void publish(List<ItemDocument> touched) {
+        touched.stream().map(ItemDocument::organizationId).distinct().forEach(organizationId -> {
+            listings.changed(organizationId);
+            emitter.emit(WatchItemListings.class, query -> true, organizationId);
+        });
+        touched.forEach(this::publish);
     }
 
     private void publish(ItemDocument item) {
@@ -111,6 +122,7 @@ public class ItemProjection {
     @ResetHandler
     void reset() {
         await(items.deleteAll());
+        listings.clear();
     }
 
     @QueryHandler
@@ -129,13 +141,13 @@ public class ItemProjection {
 
     @QueryHandler
     CompletableFuture<ItemPage> handle(FindItems query) {
-        var page = PageRequest.of(query.page(), query.size(), LISTING_ORDER);
-        return items.findByOrganizationIdAndDeletedFalse(query.organizationId(), page)
-                .map(ItemDocument::toView)
-                .collectList()
-                .zipWith(items.countByOrganizationIdAndDeletedFalse(query.organizationId()))
-                .map(result -> new ItemPage(result.getT1(), query.page(), query.size(), result.getT2()))
-                .toFuture();
+        return listings.find(query).toFuture();
+    }
+
+    /** Changes only: there is nothing to answer at first. */
+    @QueryHandler
+    CompletableFuture<List<String>> handle(WatchItemListings query) {
+        return CompletableFuture.completedFuture(List.of());
     }
 
     @QueryHandler(queryName = FindProjectedVersion.ITEMS)

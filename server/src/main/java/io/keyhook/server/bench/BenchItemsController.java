@@ -2,8 +2,8 @@ package io.keyhook.server.bench;
 
 import io.keyhook.api.item.FindItems;
 import io.keyhook.api.item.ItemPage;
+import io.keyhook.query.item.ItemListings;
 import io.keyhook.server.web.Paging;
-import org.axonframework.extensions.reactor.queryhandling.gateway.ReactorQueryGateway;
 import org.springframework.context.annotation.Profile;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -15,10 +15,10 @@ import reactor.core.publisher.Mono;
 @Profile("bench")
 public class BenchItemsController {
 
-    private final ReactorQueryGateway queries;
+    private final ItemListings listings;
 
-    public BenchItemsController(ReactorQueryGateway queries) {
-        this.queries = queries;
+    public BenchItemsController(ItemListings listings) {
+        this.listings = listings;
     }
 
     @GetMapping("/bench/items")
@@ -26,7 +26,6 @@ public class BenchItemsController {
                                @RequestParam(defaultValue = "0") int page,
                                @RequestParam(defaultValue = "20") int size) {
         Paging paging = Paging.of(page, size);
-        return Mono.defer(() -> queries.query(new FindItems(organizationId, paging.page(), paging.size()),
-                ItemPage.class));
+        return listings.find(new FindItems(organizationId, paging.page(), paging.size()));
     }
 }

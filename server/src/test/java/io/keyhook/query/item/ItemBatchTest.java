@@ -22,6 +22,8 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.queryhandling.DefaultQueryGateway;
+import org.axonframework.queryhandling.SimpleQueryBus;
 import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,7 +69,9 @@ class ItemBatchTest {
                 }).build());
         ReactiveMongoTemplate mongo = new ReactiveMongoTemplate(client, "keyhook");
         ItemRepository repository = new ReactiveMongoRepositoryFactory(mongo).getRepository(ItemRepository.class);
-        projection = new ItemProjection(repository, mongo, SimpleQueryUpdateEmitter.builder().build());
+        ItemListings listings = new ItemListings(repository,
+                DefaultQueryGateway.builder().queryBus(SimpleQueryBus.builder().build()).build());
+        projection = new ItemProjection(repository, mongo, listings, SimpleQueryUpdateEmitter.builder().build());
         handlers = new AnnotationEventHandlerAdapter(projection);
     }
 

@@ -55,6 +55,42 @@ class ItemFlowTest extends KeyhookAppTest {
                 .jsonPath("$.items[1].name").isEqualTo("Item 3");
     }
 
+    /** The listing is held in memory: every write that answered is in the very next listing. */
+    @Test
+    void theListingShowsEveryWriteAsSoonAsItAnswers() {
+        Session admin = api.signup("Acme");
+        api.get(admin, "/api/v1/items").expectStatus().isOk().expectBody()
+                .jsonPath("$.total").isEqualTo(0)
+                .jsonPath("$.items.length()").isEqualTo(0);
+        String first = api.createItem(admin, "Bolt", 10, 3).get("id").asText();
+        api.get(admin, "/api/v1/items").expectStatus().isOk().expectBody()
+                .jsonPath("$.total").isEqualTo(1)
+                .jsonPath("$.items[0].quantity").isEqualTo(10);
+        String second = api.createItem(admin, "Nut", 5, 1).get("id").asText();
+        api.post(admin, "/api/v1/items/" + first + "/stock", Map.of("delta", -8)).expectStatus().isOk();
+        api.get(admin, "/api/v1/items").expectStatus().isOk().expectBody()
+                .jsonPath("$.total").isEqualTo(2)
+                .jsonPath("$.items[0].quantity").isEqualTo(2)
+                .jsonPath("$.items[0].lowStock").isEqualTo(true)
+                .jsonPath("$.items[0].version").isEqualTo(2)
+                .jsonPath("$.items[1].id").isEqualTo(second);
+        api.put(admin, "/api/v1/items/" + second, Map.of("name", "Nut M6", "quantity", 7, "lowStockThreshold", 1))
+                .expectStatus().isOk();
+        api.get(admin, "/api/v1/items?page=0&size=1").expectStatus().isOk().expectBody()
+                .jsonPath("$.total").isEqualTo(2)
+                .jsonPath("$.items.length()").isEqualTo(1)
+                .jsonPath("$.items[0].id").isEqualTo(first);
+        api.get(admin, "/api/v1/items?page=1&size=1").expectStatus().isOk().expectBody()
+                .jsonPath("$.items[0].name").isEqualTo("Nut M6");
+        api.delete(admin, "/api/v1/items/" + first).expectStatus().isNoContent();
+        api.get(admin, "/api/v1/items").expectStatus().isOk().expectBody()
+                .jsonPath("$.total").isEqualTo(1)
+                .jsonPath("$.items[0].id").isEqualTo(second);
+        api.get(admin, "/api/v1/items?page=5&size=100").expectStatus().isOk().expectBody()
+                .jsonPath("$.total").isEqualTo(1)
+                .jsonPath("$.items.length()").isEqualTo(0);
+    }
+
     @Test
     void replaceAdjustAndDelete() {
         Session admin = api.signup("Acme");
