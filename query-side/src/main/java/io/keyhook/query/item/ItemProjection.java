@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import static io.keyhook.query.common.Blocking.await;
@@ -109,11 +110,14 @@ public class ItemProjection {
         touched.forEach(this::publish);
     }
 
+    /** A deleted item ends its watches: a write waiting for it answers at once that it is gone. */
     private void publish(ItemDocument item) {
-        if (!item.deleted()) {
-            ItemView view = item.toView();
-            emitter.emit(WatchItem.class, watch -> watch.itemId().equals(view.id())
-                    && watch.organizationId().equals(view.organizationId()), view);
+        Predicate<WatchItem> watching = watch -> watch.itemId().equals(item.id())
+                && watch.organizationId().equals(item.organizationId());
+        if (item.deleted()) {
+            emitter.complete(WatchItem.class, watching);
+        } else {
+            emitter.emit(WatchItem.class, watching, item.toView());
         }
         announce(emitter, FindProjectedVersion.ITEMS, item.id(), item.version());
     }

@@ -17,12 +17,15 @@ import io.keyhook.api.item.ItemLowStock;
 import io.keyhook.api.item.ItemUpdated;
 import io.keyhook.api.item.ItemView;
 import io.keyhook.api.item.StockAdjusted;
+import io.keyhook.api.item.WatchItem;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.DefaultQueryGateway;
+import org.axonframework.queryhandling.GenericSubscriptionQueryMessage;
 import org.axonframework.queryhandling.SimpleQueryBus;
 import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
 import org.junit.jupiter.api.AfterEach;
@@ -30,8 +33,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.repository.support.ReactiveMongoRepositoryFactory;
+import reactor.test.StepVerifier;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +57,7 @@ class ItemBatchTest {
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private MongoServer server;
     private MongoClient client;
+    private SimpleQueryUpdateEmitter emitter;
     private ItemProjection projection;
     private AnnotationEventHandlerAdapter handlers;
 
@@ -71,7 +77,8 @@ class ItemBatchTest {
         ItemRepository repository = new ReactiveMongoRepositoryFactory(mongo).getRepository(ItemRepository.class);
         ItemListings listings = new ItemListings(repository,
                 DefaultQueryGateway.builder().queryBus(SimpleQueryBus.builder().build()).build());
-        projection = new ItemProjection(repository, mongo, listings, SimpleQueryUpdateEmitter.builder().build());
+        emitter = SimpleQueryUpdateEmitter.builder().build();
+        projection = new ItemProjection(repository, mongo, listings, emitter);
         handlers = new AnnotationEventHandlerAdapter(projection);
     }
 
@@ -123,6 +130,29 @@ class ItemBatchTest {
                 .isEqualTo(3L);
         assertThat(projection.handle(new FindItems("org", 0, 20)).get().items()).extracting(ItemView::id)
                 .containsExactly(nut);
+    }
+
+    /** What a write waits for: the item as a batch left it, and the end of the watch when it is deleted. */
+    @Test
+    void watchersGetTheItemEachBatchLeavesAndAreDoneWhenItIsDeleted() throws Exception {
+        String id = UUID.randomUUID().toString();
+        handleInBatch(List.of(event(id, 0, new ItemCreated(id, "org", "Bolt", "B-1", 10, 3, null))));
+        var watch = emitter.registerUpdateHandler(new GenericSubscriptionQueryMessage<>(new WatchItem("org", id),
+                ResponseTypes.instanceOf(ItemView.class), ResponseTypes.instanceOf(ItemView.class)), 16);
+        var other = emitter.registerUpdateHandler(new GenericSubscriptionQueryMessage<>(new WatchItem("other", id),
+                ResponseTypes.instanceOf(ItemView.class), ResponseTypes.instanceOf(ItemView.class)), 16);
+
+        handleInBatch(List.of(event(id, 1, new StockAdjusted(id, "org", -8, 2)),
+                event(id, 2, new ItemLowStock(id, "org", "Bolt", "B-1", 2, 3))));
+        handleInBatch(List.of(event(id, 3, new ItemDeleted(id, "org"))));
+
+        StepVerifier.create(watch.getUpdates().map(update -> ((ItemView) update.getPayload()).version()))
+                .expectNext(2L)
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+        StepVerifier.create(other.getUpdates()).as("another organization's watch of the same id")
+                .expectTimeout(Duration.ofMillis(200))
+                .verify();
     }
 
     @Test
