@@ -1,15 +1,12 @@
 package io.keyhook.query.apikey;
 
-import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.keyhook.api.apikey.ApiKeyUsageRecorded;
 import io.keyhook.api.apikey.DailyUsage;
 import io.keyhook.api.apikey.FindApiKeyUsage;
 import io.keyhook.api.apikey.FindDailyUsage;
 import io.keyhook.api.apikey.UsageEntry;
 import io.keyhook.api.apikey.UsageReason;
+import io.keyhook.query.ProjectionTestKit;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
@@ -17,16 +14,11 @@ import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.GenericTrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.MetaData;
-import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.data.mongodb.repository.support.ReactiveMongoRepositoryFactory;
 
-import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -43,26 +35,20 @@ class UsageBatchTest {
 
     private static final Instant T0 = Instant.parse("2026-05-01T10:00:00Z");
 
-    private MongoServer server;
-    private MongoClient client;
+    private ProjectionTestKit kit;
     private UsageProjection projection;
     private AnnotationEventHandlerAdapter handlers;
 
     @BeforeEach
     void start() {
-        server = new MongoServer(H2Backend.inMemory());
-        InetSocketAddress address = server.bind();
-        client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
-        ReactiveMongoTemplate mongo = new ReactiveMongoTemplate(client, "keyhook");
-        DailyUsageRepository daily = new ReactiveMongoRepositoryFactory(mongo).getRepository(DailyUsageRepository.class);
-        projection = new UsageProjection(mongo, daily);
+        kit = new ProjectionTestKit();
+        projection = new UsageProjection(kit.mongo(), kit.repository(DailyUsageRepository.class));
         handlers = new AnnotationEventHandlerAdapter(projection);
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        kit.close();
     }
 
     @Test
@@ -101,15 +87,8 @@ class UsageBatchTest {
         return projection.handle(new FindDailyUsage("org", "key-1")).get();
     }
 
-    private void handleInBatch(List<EventMessage<?>> events) throws Exception {
-        BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(new ArrayList<>(events));
-        batch.executeWithResult(() -> {
-            handlers.handle(batch.getMessage());
-            return null;
-        });
-        if (batch.getExecutionResult() != null && batch.getExecutionResult().isExceptionResult()) {
-            throw new AssertionError(batch.getExecutionResult().getExceptionResult());
-        }
+    private void handleInBatch(List<EventMessage<?>> events) {
+        ProjectionTestKit.handleInBatch(handlers, events);
     }
 
     private static ApiKeyUsageRecorded used(String path, int millis) {

@@ -1,13 +1,5 @@
 package io.keyhook.query.delivery;
 
-import com.mongodb.MongoClientSettings;
-import com.mongodb.ConnectionString;
-import com.mongodb.event.CommandListener;
-import com.mongodb.event.CommandStartedEvent;
-import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.keyhook.api.delivery.DeliveryAttempted;
 import io.keyhook.api.delivery.DeliveryRetryScheduled;
 import io.keyhook.api.delivery.DeliveryScheduled;
@@ -15,24 +7,19 @@ import io.keyhook.api.delivery.DeliveryStatus;
 import io.keyhook.api.delivery.DeliverySucceeded;
 import io.keyhook.api.delivery.DeliveryView;
 import io.keyhook.api.delivery.FindDelivery;
+import io.keyhook.query.ProjectionTestKit;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.messaging.MetaData;
-import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.data.mongodb.repository.support.ReactiveMongoRepositoryFactory;
 
-import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,34 +32,21 @@ class DeliveryBatchTest {
 
     private static final Instant T0 = Instant.parse("2026-05-01T10:00:00Z");
 
-    private final List<String> commands = new CopyOnWriteArrayList<>();
-    private MongoServer server;
-    private MongoClient client;
+    private ProjectionTestKit kit;
     private DeliveryTimelineProjection projection;
     private AnnotationEventHandlerAdapter handlers;
 
     @BeforeEach
     void start() {
-        server = new MongoServer(H2Backend.inMemory());
-        InetSocketAddress address = server.bind();
-        client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString("mongodb://" + address.getHostString() + ":" + address.getPort()))
-                .addCommandListener(new CommandListener() {
-                    @Override
-                    public void commandStarted(CommandStartedEvent event) {
-                        commands.add(event.getCommandName());
-                    }
-                }).build());
-        ReactiveMongoTemplate mongo = new ReactiveMongoTemplate(client, "keyhook");
-        DeliveryRepository repository = new ReactiveMongoRepositoryFactory(mongo).getRepository(DeliveryRepository.class);
-        projection = new DeliveryTimelineProjection(repository, mongo, SimpleQueryUpdateEmitter.builder().build());
+        kit = new ProjectionTestKit();
+        projection = new DeliveryTimelineProjection(kit.repository(DeliveryRepository.class), kit.mongo(),
+                SimpleQueryUpdateEmitter.builder().build());
         handlers = new AnnotationEventHandlerAdapter(projection);
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        kit.close();
     }
 
     @Test
@@ -89,7 +63,7 @@ class DeliveryBatchTest {
 
         handleInBatch(batch);
 
-        assertThat(commands).containsExactly("find", "insert");
+        assertThat(kit.commands()).containsExactly("find", "insert");
         DeliveryView delivered = find(first);
         assertThat(delivered.status()).isEqualTo(DeliveryStatus.SUCCEEDED);
         assertThat(delivered.version()).isEqualTo(4);
@@ -98,15 +72,15 @@ class DeliveryBatchTest {
         assertThat(delivered.nextAttemptAt()).isNull();
         assertThat(find(second).status()).isEqualTo(DeliveryStatus.PENDING);
 
-        commands.clear();
+        kit.clearCommands();
         handleInBatch(batch);
-        assertThat(commands).as("a batch delivered again").containsExactly("find");
+        assertThat(kit.commands()).as("a batch delivered again").containsExactly("find");
         assertThat(find(first)).isEqualTo(delivered);
 
-        commands.clear();
+        kit.clearCommands();
         handleInBatch(List.of(event(second, 1, attempted(second, 1, 503)),
                 event(second, 2, new DeliveryRetryScheduled(second, "sub", "org", 2, T0.plusSeconds(40), "item.created", "{\"b\":2}"))));
-        assertThat(commands).as("changes of a stored delivery").containsExactly("find", "update");
+        assertThat(kit.commands()).as("changes of a stored delivery").containsExactly("find", "update");
         DeliveryView retrying = find(second);
         assertThat(retrying.status()).isEqualTo(DeliveryStatus.RETRYING);
         assertThat(retrying.nextAttemptAt()).isEqualTo(T0.plusSeconds(40));
@@ -126,15 +100,8 @@ class DeliveryBatchTest {
         assertThat(find(id).attempts()).singleElement().satisfies(attempt -> assertThat(attempt.statusCode()).isEqualTo(204));
     }
 
-    private void handleInBatch(List<EventMessage<?>> events) throws Exception {
-        BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(new ArrayList<>(events));
-        batch.executeWithResult(() -> {
-            handlers.handle(batch.getMessage());
-            return null;
-        });
-        if (batch.getExecutionResult() != null && batch.getExecutionResult().isExceptionResult()) {
-            throw new AssertionError(batch.getExecutionResult().getExceptionResult());
-        }
+    private void handleInBatch(List<EventMessage<?>> events) {
+        ProjectionTestKit.handleInBatch(handlers, events);
     }
 
     private DeliveryView find(String id) throws Exception {

@@ -1,13 +1,5 @@
 package io.keyhook.query.item;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
-import com.mongodb.event.CommandListener;
-import com.mongodb.event.CommandStartedEvent;
-import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.keyhook.api.common.FindProjectedVersion;
 import io.keyhook.api.item.FindItem;
 import io.keyhook.api.item.FindItems;
@@ -18,11 +10,11 @@ import io.keyhook.api.item.ItemUpdated;
 import io.keyhook.api.item.ItemView;
 import io.keyhook.api.item.StockAdjusted;
 import io.keyhook.api.item.WatchItem;
+import io.keyhook.query.ProjectionTestKit;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.messaging.MetaData;
-import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.DefaultQueryGateway;
 import org.axonframework.queryhandling.GenericSubscriptionQueryMessage;
@@ -31,17 +23,12 @@ import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.data.mongodb.repository.support.ReactiveMongoRepositoryFactory;
 import reactor.test.StepVerifier;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,38 +41,25 @@ class ItemBatchTest {
 
     private static final Instant T0 = Instant.parse("2026-05-01T10:00:00Z");
 
-    private final List<String> commands = new CopyOnWriteArrayList<>();
-    private MongoServer server;
-    private MongoClient client;
+    private ProjectionTestKit kit;
     private SimpleQueryUpdateEmitter emitter;
     private ItemProjection projection;
     private AnnotationEventHandlerAdapter handlers;
 
     @BeforeEach
     void start() {
-        server = new MongoServer(H2Backend.inMemory());
-        InetSocketAddress address = server.bind();
-        client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString("mongodb://" + address.getHostString() + ":" + address.getPort()))
-                .addCommandListener(new CommandListener() {
-                    @Override
-                    public void commandStarted(CommandStartedEvent event) {
-                        commands.add(event.getCommandName());
-                    }
-                }).build());
-        ReactiveMongoTemplate mongo = new ReactiveMongoTemplate(client, "keyhook");
-        ItemRepository repository = new ReactiveMongoRepositoryFactory(mongo).getRepository(ItemRepository.class);
+        kit = new ProjectionTestKit();
+        ItemRepository repository = kit.repository(ItemRepository.class);
         ItemListings listings = new ItemListings(repository,
                 DefaultQueryGateway.builder().queryBus(SimpleQueryBus.builder().build()).build());
         emitter = SimpleQueryUpdateEmitter.builder().build();
-        projection = new ItemProjection(repository, mongo, listings, emitter);
+        projection = new ItemProjection(repository, kit.mongo(), listings, emitter);
         handlers = new AnnotationEventHandlerAdapter(projection);
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        kit.close();
     }
 
     @Test
@@ -101,7 +75,7 @@ class ItemBatchTest {
 
         handleInBatch(batch);
 
-        assertThat(commands).containsExactly("find", "insert");
+        assertThat(kit.commands()).containsExactly("find", "insert");
         ItemView boltView = find(bolt);
         assertThat(boltView.quantity()).isEqualTo(2);
         assertThat(boltView.lowStock()).isTrue();
@@ -113,16 +87,16 @@ class ItemBatchTest {
         assertThat(nutView.description()).isEqualTo("zinc");
         assertThat(projection.handle(new FindProjectedVersion(nut)).get()).isEqualTo(1L);
 
-        commands.clear();
+        kit.clearCommands();
         handleInBatch(batch);
-        assertThat(commands).as("a batch handled again").containsExactly("find");
+        assertThat(kit.commands()).as("a batch handled again").containsExactly("find");
         assertThat(find(bolt)).isEqualTo(boltView);
 
-        commands.clear();
+        kit.clearCommands();
         handleInBatch(List.of(event(nut, 2, new StockAdjusted(nut, "org", 3, 10)),
                 event(bolt, 3, new ItemDeleted(bolt, "org")),
                 event(nut, 0, new ItemCreated(nut, "org", "Nut", "N-1", 5, 1, null))));
-        assertThat(commands).as("changes of stored items").containsExactly("find", "update");
+        assertThat(kit.commands()).as("changes of stored items").containsExactly("find", "update");
         assertThat(find(nut).quantity()).isEqualTo(10);
         assertThat(find(nut).name()).as("the older creation is skipped").isEqualTo("Nut M6");
         assertThat(projection.handle(new FindItem("org", bolt)).get()).as("deleted").isNull();
@@ -166,15 +140,8 @@ class ItemBatchTest {
         assertThat(find(id).quantity()).as("the same event again").isEqualTo(11);
     }
 
-    private void handleInBatch(List<EventMessage<?>> events) throws Exception {
-        BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(new ArrayList<>(events));
-        batch.executeWithResult(() -> {
-            handlers.handle(batch.getMessage());
-            return null;
-        });
-        if (batch.getExecutionResult() != null && batch.getExecutionResult().isExceptionResult()) {
-            throw new AssertionError(batch.getExecutionResult().getExceptionResult());
-        }
+    private void handleInBatch(List<EventMessage<?>> events) {
+        ProjectionTestKit.handleInBatch(handlers, events);
     }
 
     private ItemView find(String id) throws Exception {
