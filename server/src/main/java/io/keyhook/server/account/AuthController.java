@@ -1,5 +1,6 @@
 package io.keyhook.server.account;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.keyhook.api.account.SignUp;
 import io.keyhook.api.account.FindUser;
 import io.keyhook.api.account.Role;
@@ -50,6 +51,7 @@ public class AuthController {
     }
 
     /** Creates an organization and its first user, an admin, and logs that user in. */
+    @Operation(summary = "Sign up: create an organization and its first admin")
     @PostMapping("/signup")
     @ResponseStatus(HttpStatus.CREATED)
     @SecurityRequirements
@@ -68,6 +70,7 @@ public class AuthController {
                 .map(token -> new SignupResponse(organizationId, userId, token.token(), token.expiresAt()));
     }
 
+    @Operation(summary = "Log in: get a login token")
     @PostMapping("/login")
     @SecurityRequirements
     public Mono<IssuedToken> login(@Valid @RequestBody LoginRequest request) {
@@ -76,6 +79,7 @@ public class AuthController {
                 .switchIfEmpty(Mono.error(() -> ApiProblem.unauthorized("wrong email or password")));
     }
 
+    @Operation(summary = "Who the credential belongs to")
     @GetMapping("/me")
     public Mono<MeResponse> me(@AuthenticationPrincipal Caller caller) {
         return Mono.defer(() -> queries.query(new FindUser(caller.organizationId(), caller.userId()), UserView.class))

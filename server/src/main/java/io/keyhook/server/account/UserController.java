@@ -1,5 +1,6 @@
 package io.keyhook.server.account;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.keyhook.api.account.AddUser;
 import io.keyhook.api.account.FindUser;
 import io.keyhook.api.account.UserIds;
@@ -38,6 +39,7 @@ public class UserController {
     }
 
     /** Adds a user to the caller's organization (admins only); emits {@code user.added}. */
+    @Operation(summary = "Add a user to the organization")
     @PostMapping
     public Mono<ResponseEntity<UserView>> add(@AuthenticationPrincipal Caller caller,
                                               @Valid @RequestBody AddUserRequest request) {

@@ -1,5 +1,6 @@
 package io.keyhook.server.admin;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.keyhook.api.account.UserIds;
 import io.keyhook.server.infra.KeyhookProperties;
 import io.keyhook.server.security.Caller;
@@ -35,6 +36,7 @@ public class ReplayController {
         this.operatorIds = properties.operators().stream().map(UserIds::forEmail).collect(Collectors.toUnmodifiableSet());
     }
 
+    @Operation(summary = "Start a replay of a projection")
     @PostMapping
     public Mono<ResponseEntity<ReplayProgress>> start(@AuthenticationPrincipal Caller caller,
                                                       @Valid @RequestBody ReplayRequest request) {
@@ -45,6 +47,7 @@ public class ReplayController {
                         .body(progress));
     }
 
+    @Operation(summary = "Get a replay's progress")
     @GetMapping("/{id}")
     public ReplayProgress progress(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         requireOperatorLogin(caller);

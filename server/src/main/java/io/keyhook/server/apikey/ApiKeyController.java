@@ -1,5 +1,6 @@
 package io.keyhook.server.apikey;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.keyhook.api.apikey.ApiKeyPage;
 import io.keyhook.api.apikey.ApiKeyView;
 import io.keyhook.api.apikey.Environment;
@@ -62,6 +63,7 @@ public class ApiKeyController {
         this.random = random;
     }
 
+    @Operation(summary = "Issue an API key (answers the key once)")
     @PostMapping
     public Mono<ResponseEntity<IssuedApiKey>> issue(@AuthenticationPrincipal Caller caller,
                                                     @Valid @RequestBody IssueApiKeyRequest request) {
@@ -79,6 +81,7 @@ public class ApiKeyController {
                                 .body(new IssuedApiKey(key.generated().plaintext(), view))));
     }
 
+    @Operation(summary = "List API keys")
     @GetMapping
     public Mono<ApiKeyPage> list(@AuthenticationPrincipal Caller caller,
                                  @RequestParam(defaultValue = "0") int page,
@@ -89,12 +92,14 @@ public class ApiKeyController {
                 ApiKeyPage.class));
     }
 
+    @Operation(summary = "Get an API key")
     @GetMapping("/{id}")
     public Mono<ApiKeyView> get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         caller.require(Scope.KEYS_READ);
         return find(caller, id);
     }
 
+    @Operation(summary = "Rotate an API key (answers the new key once)")
     @PostMapping("/{id}/rotate")
     public Mono<ResponseEntity<IssuedApiKey>> rotate(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                                      @Valid @RequestBody(required = false) RotateApiKeyRequest request) {
@@ -108,6 +113,7 @@ public class ApiKeyController {
                                 .body(new IssuedApiKey(key.generated().plaintext(), view)))));
     }
 
+    @Operation(summary = "Revoke an API key")
     @DeleteMapping("/{id}")
     public Mono<ResponseEntity<Void>> revoke(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         caller.require(Scope.KEYS_WRITE);

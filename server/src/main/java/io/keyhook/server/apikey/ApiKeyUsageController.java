@@ -1,5 +1,6 @@
 package io.keyhook.server.apikey;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.keyhook.api.apikey.ApiKeyView;
 import io.keyhook.api.apikey.DailyUsage;
 import io.keyhook.api.apikey.FindApiKey;
@@ -57,6 +58,7 @@ public class ApiKeyUsageController {
         return requireKey(caller, id).then(Mono.defer(() -> queries.query(query, UsagePage.class)));
     }
 
+    @Operation(summary = "An API key's usage audit trail")
     @GetMapping(produces = MediaType.APPLICATION_NDJSON_VALUE)
     public Flux<UsageEntry> export(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                    @RequestParam(required = false) Instant from,
@@ -73,6 +75,7 @@ public class ApiKeyUsageController {
                 .concatMapIterable(UsagePage::entries));
     }
 
+    @Operation(summary = "An API key's attempts per day")
     @GetMapping("/daily")
     public Mono<List<DailyUsage>> daily(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         caller.require(Scope.KEYS_READ);

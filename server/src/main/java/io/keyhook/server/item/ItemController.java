@@ -1,5 +1,6 @@
 package io.keyhook.server.item;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.keyhook.api.apikey.Scope;
 import io.keyhook.api.common.FindProjectedVersion;
 import io.keyhook.api.item.AdjustStock;
@@ -61,6 +62,7 @@ public class ItemController {
     }
 
     /** The listing is answered from memory in this process: no query-bus round trip on the hottest read. */
+    @Operation(summary = "List items")
     @GetMapping
     public Mono<ItemPage> list(@AuthenticationPrincipal Caller caller,
                                @RequestParam(defaultValue = "0") int page,
@@ -70,6 +72,7 @@ public class ItemController {
         return listings.find(new FindItems(caller.organizationId(), paging.page(), paging.size()));
     }
 
+    @Operation(summary = "Create an item")
     @PostMapping
     public Mono<ResponseEntity<ItemView>> create(@AuthenticationPrincipal Caller caller,
                                                  @Valid @RequestBody ItemRequest request) {
@@ -82,12 +85,14 @@ public class ItemController {
                         .eTag(ETags.of(item.version())).body(item));
     }
 
+    @Operation(summary = "Get an item")
     @GetMapping("/{id}")
     public Mono<ResponseEntity<ItemView>> get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         caller.require(Scope.ITEMS_READ);
         return find(caller, id).map(item -> ResponseEntity.ok().eTag(ETags.of(item.version())).body(item));
     }
 
+    @Operation(summary = "Replace an item")
     @PutMapping("/{id}")
     public Mono<ResponseEntity<ItemView>> replace(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                                   @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -98,6 +103,7 @@ public class ItemController {
                 request.sku(), request.quantity(), request.threshold(), request.description(), expected)));
     }
 
+    @Operation(summary = "Adjust an item's stock")
     @PostMapping("/{id}/stock")
     public Mono<ResponseEntity<ItemView>> adjustStock(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                                       @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -108,6 +114,7 @@ public class ItemController {
                 expected)));
     }
 
+    @Operation(summary = "Delete an item")
     @DeleteMapping("/{id}")
     public Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                              @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {

@@ -1,5 +1,6 @@
 package io.keyhook.server.security;
 
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -15,6 +16,7 @@ public class JwksController {
         this.key = key;
     }
 
+    @Operation(summary = "The public keys that sign login tokens (JWKS)")
     @GetMapping("/.well-known/jwks.json")
     public Map<String, Object> jwks() {
         return key.publicKeys().toJSONObject(true);

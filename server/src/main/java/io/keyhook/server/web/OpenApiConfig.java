@@ -7,6 +7,16 @@ import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import io.swagger.v3.oas.annotations.security.SecuritySchemes;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Either credential works on every endpoint (the API browser offers both): a login token or an API key. */
@@ -26,4 +36,44 @@ public class OpenApiConfig {
 
     public static final String BEARER = "bearer-jwt";
     public static final String API_KEY = "api-key";
+    static final String PROBLEM = "Problem";
+
+    /**
+     * Every operation declares the problems it can answer: 400 for any request (a malformed one, an
+     * unknown field or parameter), 401, 403 and 429 where a credential is needed, 404 where the path
+     * names a resource. An operation's own declaration of a status wins.
+     */
+    @Bean
+    OpenApiCustomizer problemResponses() {
+        return openApi -> {
+            openApi.getComponents().addSchemas(PROBLEM, new ObjectSchema()
+                    .description("An RFC 9457 problem")
+                    .addProperty("type", new StringSchema().description("A URI naming the kind of problem"))
+                    .addProperty("title", new StringSchema())
+                    .addProperty("status", new IntegerSchema())
+                    .addProperty("detail", new StringSchema())
+                    .addProperty("instance", new StringSchema()));
+            openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
+                ApiResponses responses = operation.getResponses();
+                problem(responses, "400", "The request is malformed or not valid");
+                boolean open = operation.getSecurity() != null && operation.getSecurity().isEmpty();
+                if (path.startsWith("/api/") && !open) {
+                    problem(responses, "401", "No valid credential");
+                    problem(responses, "403", "The credential may not do this");
+                    problem(responses, "429", "Too many requests with this credential");
+                }
+                if (path.contains("{id}")) {
+                    problem(responses, "404", "Not found in this organization");
+                }
+            }));
+        };
+    }
+
+    private static void problem(ApiResponses responses, String status, String description) {
+        if (!responses.containsKey(status)) {
+            responses.addApiResponse(status, new ApiResponse().description(description).content(new Content()
+                    .addMediaType("application/problem+json", new MediaType()
+                            .schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)))));
+        }
+    }
 }

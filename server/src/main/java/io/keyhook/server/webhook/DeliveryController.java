@@ -1,5 +1,6 @@
 package io.keyhook.server.webhook;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.keyhook.api.apikey.Scope;
 import io.keyhook.api.delivery.DeliveryView;
 import io.keyhook.api.delivery.FindDelivery;
@@ -36,12 +37,14 @@ public class DeliveryController {
         this.queries = queries;
     }
 
+    @Operation(summary = "Get a delivery with its attempts")
     @GetMapping("/{id}")
     public Mono<DeliveryView> get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         caller.require(Scope.WEBHOOKS_READ);
         return find(caller, id);
     }
 
+    @Operation(summary = "Attempt a delivery again")
     @PostMapping("/{id}/redeliver")
     public Mono<ResponseEntity<Map<String, String>>> redeliver(@AuthenticationPrincipal Caller caller,
                                                                @PathVariable String id) {

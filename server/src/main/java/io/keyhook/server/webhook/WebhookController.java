@@ -1,5 +1,6 @@
 package io.keyhook.server.webhook;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.keyhook.api.apikey.Scope;
 import io.keyhook.api.common.FindProjectedVersion;
 import io.keyhook.api.delivery.DeliveryIds;
@@ -93,11 +94,13 @@ public class WebhookController {
         this.defaultGrace = properties.webhooks().secretGracePeriod();
     }
 
+    @Operation(summary = "List the event types a subscription can receive")
     @GetMapping("/event-types")
     public List<WebhookEventTypes.EventType> eventTypes() {
         return WebhookEventTypes.ALL;
     }
 
+    @Operation(summary = "Create a webhook subscription (answers its signing secret once)")
     @PostMapping
     public Mono<ResponseEntity<SubscriptionWithSecret>> create(@AuthenticationPrincipal Caller caller,
                                                                @Valid @RequestBody WebhookRequest request) {
@@ -114,6 +117,7 @@ public class WebhookController {
                         .body(new SubscriptionWithSecret(secret, view, warnings(request.url()))));
     }
 
+    @Operation(summary = "List webhook subscriptions")
     @GetMapping
     public Mono<WebhookSubscriptionPage> list(@AuthenticationPrincipal Caller caller,
                                               @RequestParam(defaultValue = "0") int page,
@@ -124,12 +128,14 @@ public class WebhookController {
                 paging.size()), WebhookSubscriptionPage.class));
     }
 
+    @Operation(summary = "Get a webhook subscription")
     @GetMapping("/{id}")
     public Mono<WebhookSubscriptionView> get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         caller.require(Scope.WEBHOOKS_READ);
         return find(caller, id);
     }
 
+    @Operation(summary = "Replace a webhook subscription")
     @PutMapping("/{id}")
     public Mono<SubscriptionWithSecret> replace(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                                 @Valid @RequestBody WebhookRequest request) {
@@ -143,6 +149,7 @@ public class WebhookController {
                 .map(view -> new SubscriptionWithSecret(null, view, warnings(request.url())));
     }
 
+    @Operation(summary = "Delete a webhook subscription")
     @DeleteMapping("/{id}")
     public Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         caller.require(Scope.WEBHOOKS_WRITE);
@@ -151,6 +158,7 @@ public class WebhookController {
                 .then(Mono.just(ResponseEntity.status(HttpStatus.NO_CONTENT).<Void>build()));
     }
 
+    @Operation(summary = "Rotate a subscription's signing secret")
     @PostMapping("/{id}/rotate-secret")
     public Mono<SubscriptionWithSecret> rotateSecret(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                                      @Valid @RequestBody(required = false) RotateSecretRequest request) {
@@ -164,6 +172,7 @@ public class WebhookController {
                 .map(view -> new SubscriptionWithSecret(secret, view, List.of()));
     }
 
+    @Operation(summary = "Send a test event to a subscription")
     @PostMapping("/{id}/test")
     public Mono<ResponseEntity<Map<String, String>>> test(@AuthenticationPrincipal Caller caller,
                                                           @PathVariable String id) {
@@ -186,6 +195,7 @@ public class WebhookController {
         });
     }
 
+    @Operation(summary = "List a subscription's deliveries")
     @GetMapping("/{id}/deliveries")
     public Mono<DeliveryPage> deliveries(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                          @RequestParam(required = false) String status,
@@ -199,6 +209,7 @@ public class WebhookController {
     }
 
     /** The timeline live: the latest deliveries first (oldest of them first), then every change as it happens. */
+    @Operation(summary = "Stream a subscription's deliveries live (server-sent events)")
     @GetMapping(path = "/{id}/deliveries/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public Flux<ServerSentEvent<DeliveryView>> stream(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         caller.require(Scope.WEBHOOKS_READ);
