@@ -9,6 +9,7 @@ import io.keyhook.api.item.ItemDeleted;
 import io.keyhook.api.item.ItemLimits;
 import io.keyhook.api.item.ItemLowStock;
 import io.keyhook.api.item.ItemUpdated;
+import io.keyhook.api.item.ItemView;
 import io.keyhook.api.item.ReplaceItem;
 import io.keyhook.api.item.StockAdjusted;
 import org.axonframework.commandhandling.CommandHandler;
@@ -92,7 +93,7 @@ public class Item {
     }
 
     private boolean isLow() {
-        return quantity <= lowStockThreshold;
+        return ItemView.isLowStock(quantity, lowStockThreshold);
     }
 
     private void requireVisibleTo(String callerOrganization) {

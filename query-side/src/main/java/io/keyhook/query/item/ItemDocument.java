@@ -34,6 +34,6 @@ public record ItemDocument(@Id String id, String organizationId, String name, St
 
     ItemView toView() {
         return new ItemView(id, organizationId, name, sku, quantity, lowStockThreshold, description,
-                quantity <= lowStockThreshold, version, createdAt, updatedAt);
+                ItemView.isLowStock(quantity, lowStockThreshold), version, createdAt, updatedAt);
     }
 }

@@ -5,7 +5,10 @@ import io.keyhook.api.common.FindProjectedVersion;
 import io.keyhook.api.item.ItemView;
 import io.keyhook.api.item.WatchItem;
 import io.keyhook.server.Api.Session;
+import io.keyhook.query.item.ItemProjection;
 import io.keyhook.server.KeyhookAppTest;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.axonframework.extensions.reactor.queryhandling.gateway.ReactorQueryGateway;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 
 
@@ -24,6 +28,9 @@ class ItemFlowTest extends KeyhookAppTest {
 
     @Autowired
     private ReactorQueryGateway queries;
+
+    @Autowired
+    private EventProcessingConfiguration processing;
 
     @Test
     void aCreatedItemIsReadBackFromTheProjection() {
@@ -188,6 +195,31 @@ class ItemFlowTest extends KeyhookAppTest {
                 })
                 .thenCancel()
                 .verify(Duration.ofSeconds(30));
+    }
+
+    /** The item is stored once the write answers: a projection that lags still gives a 201, never a 404. */
+    @Test
+    void aCreateAnswers201WhileTheProjectionLags() {
+        Session admin = api.signup("Acme");
+        TrackingEventProcessor items = processing.eventProcessor(ItemProjection.GROUP, TrackingEventProcessor.class)
+                .orElseThrow();
+        items.shutDown();
+        String id;
+        try {
+            id = api.post(admin, "/api/v1/items", Map.of("name", "Lagging bolt", "quantity", 2, "lowStockThreshold", 3))
+                    .expectStatus().isCreated()
+                    .expectHeader().valueMatches(HttpHeaders.LOCATION, "/api/v1/items/.+")
+                    .expectBody()
+                    .jsonPath("$.name").isEqualTo("Lagging bolt")
+                    .jsonPath("$.lowStock").isEqualTo(true)
+                    .jsonPath("$.version").isEqualTo(0)
+                    .jsonPath("$.createdAt").doesNotExist()
+                    .returnResult().getResponseHeaders().getLocation().getPath().replace("/api/v1/items/", "");
+        } finally {
+            items.start();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> api.get(admin, "/api/v1/items/" + id)
+                .expectStatus().isOk().expectBody().jsonPath("$.createdAt").exists());
     }
 
     @Test
