@@ -27,6 +27,7 @@ cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 CLEANUP=()
 source bench/start-server.sh --spring.profiles.active=bench
+source bench/measure.sh
 
 json() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
 SIGNUP=$(curl -sS -f "$BASE/api/v1/auth/signup" -H 'Content-Type: application/json' \
@@ -42,22 +43,6 @@ ISSUED=$(curl -sS -f "$BASE/api/v1/api-keys" -H "Authorization: Bearer $TOKEN" -
 KEY=$(echo "$ISSUED" | json '["key"]')
 KEY_ID=$(echo "$ISSUED" | json '["id"]')
 
-audited() {
-    curl -sS -f "$BASE/api/v1/api-keys/$KEY_ID/usage?size=1" -H "Authorization: Bearer $TOKEN" | json '["total"]'
-}
-# Waits until the usage projection has caught up, so its work does not spill into the next run:
-# until its count holds still for a second; fails after 120 s.
-settle() {
-    local last=-1 now i
-    for ((i = 0; i < 120; i++)); do
-        now=$(audited)
-        [ "$now" != "$last" ] || return 0
-        last=$now
-        sleep 1
-    done
-    echo "the usage audit count was still moving after 120 s (at $now)" >&2
-    return 1
-}
 run() { # name url [header]
     local out
     if [ -n "${3:-}" ]; then

@@ -34,36 +34,9 @@ CLEANUP=()
 source bench/start-server.sh --keyhook.webhooks.allow-private-targets=true \
     --keyhook.webhooks.retry.initial-delay=1s --keyhook.webhooks.retry.multiplier=2
 source scripts/jar-classpath.sh
+source bench/measure.sh
 
 TICKS_PER_SECOND=$(getconf CLK_TCK)
-
-# CPU clock ticks (utime + stime) process $1 has used; with a second argument "1", also those of its
-# children it has reaped (cutime + cstime). Fails if the process is gone.
-proc_ticks() {
-    local stat fields
-    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-    read -ra fields <<<"${stat##*) }" # fields[0] is field 3 of proc(5), the state
-    if [ "${2:-}" = 1 ]; then
-        echo $((fields[11] + fields[12] + fields[13] + fields[14]))
-    else
-        echo $((fields[11] + fields[12]))
-    fi
-}
-
-# CPU clock ticks of the embedded PostgreSQL: the postmaster whose PID is on the first line of
-# <data-dir>/postgres/postmaster.pid, with the children it has reaped, and its live children (with
-# theirs). Prints nothing when there is none.
-db_ticks() {
-    local file="$DATA/postgres/postmaster.pid" postmaster total child ticks
-    [ -f "$file" ] || return 0
-    read -r postmaster <"$file"
-    total=$(proc_ticks "$postmaster" 1) || return 0
-    for child in $(pgrep -P "$postmaster"); do
-        # A child that ended since pgrep listed it is counted in the postmaster's cutime/cstime.
-        ticks=$(proc_ticks "$child" 1) && total=$((total + ticks))
-    done
-    echo "$total"
-}
 
 per_delivery_ms() { # ticks deliveries
     awk -v ticks="$1" -v tps="$TICKS_PER_SECOND" -v n="$2" 'BEGIN { printf "%.2f", ticks * 1000 / tps / n }'

@@ -29,34 +29,9 @@ command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; ex
 CLEANUP=()
 source bench/start-server.sh
 source scripts/jar-classpath.sh
+source bench/measure.sh
 
 TICKS_PER_SECOND=$(getconf CLK_TCK)
-
-# CPU clock ticks (utime + stime) process $1 has used; with a second argument "1", also those of its
-# children it has reaped (cutime + cstime). Fails if the process is gone.
-proc_ticks() {
-    local stat fields
-    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-    read -ra fields <<<"${stat##*) }" # fields[0] is field 3 of proc(5), the state
-    if [ "${2:-}" = 1 ]; then
-        echo $((fields[11] + fields[12] + fields[13] + fields[14]))
-    else
-        echo $((fields[11] + fields[12]))
-    fi
-}
-
-# CPU clock ticks of the embedded PostgreSQL (the postmaster of <data-dir>/postgres/postmaster.pid,
-# the children it reaped and its live children); 0 when there is none.
-db_ticks() {
-    local file="$DATA/postgres/postmaster.pid" postmaster total child ticks
-    [ -f "$file" ] || { echo 0; return 0; }
-    read -r postmaster <"$file"
-    total=$(proc_ticks "$postmaster" 1) || { echo 0; return 0; }
-    for child in $(pgrep -P "$postmaster"); do
-        ticks=$(proc_ticks "$child" 1) && total=$((total + ticks))
-    done
-    echo "$total"
-}
 
 json() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
 SIGNUP=$(curl -sS -f "$BASE/api/v1/auth/signup" -H 'Content-Type: application/json' \
@@ -97,24 +72,6 @@ for ((i = 0; ; i++)); do
 done
 cmp "$BODY" "$RUN_DIR/floor.json" || { echo "the floor does not answer Keyhook's bytes" >&2; exit 1; }
 echo "GET /api/v1/items answers $(wc -c <"$BODY") bytes; the floor answers the same bytes"
-
-audited() {
-    curl -sS -f "$BASE/api/v1/api-keys/$KEY_ID/usage?size=1" -H "Authorization: Bearer $TOKEN" | json '["total"]'
-}
-# Waits until the usage projection has caught up with the key-authenticated requests (its count
-# holds still for a second), so that its work is counted for them and does not spill into the next
-# run; fails after 120 s.
-settle() {
-    local last=-1 now i
-    for ((i = 0; i < 120; i++)); do
-        now=$(audited)
-        [ "$now" != "$last" ] || return 0
-        last=$now
-        sleep 1
-    done
-    echo "the usage audit count was still moving after 120 s (at $now)" >&2
-    return 1
-}
 
 TARGETS=(floor static health key jwt)
 declare -A URL=([floor]="$FLOOR/api/v1/items" [static]="$BASE/index.html" [health]="$BASE/actuator/health"
