@@ -20,4 +20,10 @@ public record ScheduleDelivery(@TargetAggregateIdentifier String deliveryId, Str
         return new ScheduleDelivery(deliveryId, subscriptionId, organizationId, eventId, eventType, body, occurredAt,
                 null, null);
     }
+
+    /** The same delivery, its first attempt started at {@code startedAt} and its outcome, if known yet. */
+    public ScheduleDelivery attempted(Instant startedAt, AttemptResult outcome) {
+        return new ScheduleDelivery(deliveryId, subscriptionId, organizationId, eventId, eventType, body, occurredAt,
+                startedAt, outcome);
+    }
 }

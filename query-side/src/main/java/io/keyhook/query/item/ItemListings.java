@@ -5,19 +5,14 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.keyhook.api.item.FindItems;
 import io.keyhook.api.item.ItemPage;
 import io.keyhook.api.item.ItemView;
-import org.axonframework.messaging.responsetypes.ResponseTypes;
+import io.keyhook.query.common.FollowedUpdates;
 import org.axonframework.queryhandling.QueryGateway;
-import org.axonframework.queryhandling.SubscriptionQueryResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +34,6 @@ public class ItemListings implements SmartLifecycle {
     static final int MAX_HELD_ITEMS = 1_000;
     static final Duration MAX_AGE = Duration.ofSeconds(10);
     static final Sort LISTING_ORDER = Sort.by("createdAt", "id");
-    private static final Logger log = LoggerFactory.getLogger(ItemListings.class);
     private static final long MAX_HELD_TOTAL = 500_000;
     /** Stands for an organization whose listing is too long to hold. */
     private static final Listing TOO_LONG = new Listing(List.of());
@@ -119,22 +113,8 @@ public class ItemListings implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        subscription = Flux.defer(this::watch)
-                .doOnNext(this::changed)
-                .doOnError(e -> log.warn("The item listings lost their update stream; reloading: {}", e.toString()))
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5))
-                        .filter(e -> running)
-                        .doBeforeRetry(retry -> clear()))
-                .subscribe();
-    }
-
-    private Flux<String> watch() {
-        SubscriptionQueryResult<List<String>, String> result = queries.subscriptionQuery(new WatchItemListings(),
-                ResponseTypes.multipleInstancesOf(String.class), ResponseTypes.instanceOf(String.class));
-        return result.initialResult()
-                .flatMapIterable(none -> none)
-                .concatWith(result.updates())
-                .doFinally(signal -> result.close());
+        subscription = FollowedUpdates.follow(queries, new WatchItemListings(), String.class, this::changed,
+                this::clear, () -> running);
     }
 
     @Override

@@ -5,19 +5,14 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.keyhook.api.apikey.ApiKeyCredentials;
 import io.keyhook.api.apikey.FindApiKeyCredentials;
 import io.keyhook.api.apikey.WatchApiKeyCredentials;
+import io.keyhook.query.common.FollowedUpdates;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
-import org.axonframework.queryhandling.SubscriptionQueryResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 @Component
 public class ApiKeyCache implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(ApiKeyCache.class);
     private static final long MAX_ENTRIES = 200_000;
 
     private final QueryGateway queries;
@@ -87,27 +81,8 @@ public class ApiKeyCache implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        subscribe();
-    }
-
-    private void subscribe() {
-        subscription = Flux.defer(this::watch)
-                .doOnNext(this::apply)
-                .doOnError(e -> log.warn("The API key cache lost its update stream; reloading: {}", e.toString()))
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5))
-                        .filter(e -> running)
-                        .doBeforeRetry(retry -> byLookup.invalidateAll()))
-                .subscribe();
-    }
-
-    private Flux<ApiKeyCredentials> watch() {
-        SubscriptionQueryResult<List<ApiKeyCredentials>, ApiKeyCredentials> result = queries.subscriptionQuery(
-                new WatchApiKeyCredentials(), ResponseTypes.multipleInstancesOf(ApiKeyCredentials.class),
-                ResponseTypes.instanceOf(ApiKeyCredentials.class));
-        return result.initialResult()
-                .flatMapIterable(all -> all)
-                .concatWith(result.updates())
-                .doFinally(signal -> result.close());
+        subscription = FollowedUpdates.follow(queries, new WatchApiKeyCredentials(), ApiKeyCredentials.class,
+                this::apply, byLookup::invalidateAll, () -> running);
     }
 
     @Override

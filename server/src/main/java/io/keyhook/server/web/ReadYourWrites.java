@@ -3,6 +3,7 @@ package io.keyhook.server.web;
 import io.keyhook.api.common.FindProjectedVersion;
 import io.keyhook.server.infra.KeyhookProperties;
 import org.axonframework.extensions.reactor.queryhandling.gateway.ReactorQueryGateway;
+import org.axonframework.queryhandling.SubscriptionQueryResult;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -27,14 +28,8 @@ public class ReadYourWrites {
     }
 
     public Mono<Void> await(String projection, String aggregateId, long version) {
-        return queries.subscriptionQuery(projection, new FindProjectedVersion(aggregateId), Long.class, Long.class)
-                .flatMap(result -> result.initialResult().concatWith(result.updates())
-                        .filter(projected -> projected >= version)
-                        .next()
-                        .doFinally(signal -> result.close()))
-                .timeout(properties.api().visibilityTimeout())
-                .onErrorResume(TimeoutException.class, timeout -> Mono.empty())
-                .then();
+        return firstReaching(queries.subscriptionQuery(projection, new FindProjectedVersion(aggregateId), Long.class,
+                Long.class), Long::longValue, version).then();
     }
 
     /**
@@ -43,9 +38,15 @@ public class ReadYourWrites {
      * Empty when the projection lags past the timeout.
      */
     public <V> Mono<V> awaitView(Object subscription, Class<V> type, ToLongFunction<V> versionOf, long version) {
-        return queries.subscriptionQuery(subscription, type, type)
+        return firstReaching(queries.subscriptionQuery(subscription, type, type), versionOf, version);
+    }
+
+    /** The first answer or update at {@code version} or later; empty past the visibility timeout. */
+    private <V> Mono<V> firstReaching(Mono<SubscriptionQueryResult<V, V>> subscription, ToLongFunction<V> versionOf,
+                                      long version) {
+        return subscription
                 .flatMap(result -> result.initialResult().concatWith(result.updates())
-                        .filter(view -> versionOf.applyAsLong(view) >= version)
+                        .filter(answer -> versionOf.applyAsLong(answer) >= version)
                         .next()
                         .doFinally(signal -> result.close()))
                 .timeout(properties.api().visibilityTimeout())

@@ -70,9 +70,7 @@ public class FirstAttempts {
         Instant startedAt = clock.instant();
         CompletableFuture<AttemptResult> result = attempts.attempt(new AttemptRequest(delivery.deliveryId(),
                 delivery.subscriptionId(), delivery.eventType(), delivery.body(), 1)).toFuture();
-        Pending pending = new Pending(new ScheduleDelivery(delivery.deliveryId(), delivery.subscriptionId(),
-                delivery.organizationId(), delivery.eventId(), delivery.eventType(), delivery.body(),
-                delivery.occurredAt(), startedAt, null), result);
+        Pending pending = new Pending(delivery.attempted(startedAt, null), result);
         if (!CurrentUnitOfWork.isStarted()) {
             record(List.of(pending), null);
             return;
@@ -115,9 +113,7 @@ public class FirstAttempts {
                     slow.put(schedule.subscriptionId(), true);
                 }
             }
-            commands.sendAndWait(new ScheduleDelivery(schedule.deliveryId(), schedule.subscriptionId(),
-                    schedule.organizationId(), schedule.eventId(), schedule.eventType(), schedule.body(),
-                    schedule.occurredAt(), schedule.firstAttemptStartedAt(), result));
+            commands.sendAndWait(schedule.attempted(schedule.firstAttemptStartedAt(), result));
         }
         if (running.isEmpty()) {
             return;
