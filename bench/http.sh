@@ -33,18 +33,7 @@ source bench/measure.sh
 
 TICKS_PER_SECOND=$(getconf CLK_TCK)
 
-json() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
-SIGNUP=$(curl -sS -f "$BASE/api/v1/auth/signup" -H 'Content-Type: application/json' \
-    -d '{"organization":"Bench","email":"bench@example.com","password":"bench password"}')
-TOKEN=$(echo "$SIGNUP" | json '["token"]')
-for i in $(seq 1 20); do
-    curl -sS -f -o /dev/null "$BASE/api/v1/items" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-        -d "{\"name\":\"Item $i\",\"sku\":\"SKU-$i\",\"quantity\":$((i * 10)),\"lowStockThreshold\":5}"
-done
-ISSUED=$(curl -sS -f "$BASE/api/v1/api-keys" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    -d '{"name":"bench","scopes":["items:read"],"rateLimitPerMinute":1000000}')
-KEY=$(echo "$ISSUED" | json '["key"]')
-KEY_ID=$(echo "$ISSUED" | json '["id"]')
+bench_organization
 
 BODY="$RUN_DIR/items.json"
 curl -sS -f -o "$BODY" "$BASE/api/v1/items" -H "X-API-Key: $KEY"

@@ -1,6 +1,27 @@
-# Sourced by the benchmarks: CPU time of the server and its embedded PostgreSQL from /proc, and a
-# wait for the usage audit to catch up. Uses DATA (the server's data dir) and, for the audit, BASE,
-# TOKEN and KEY_ID.
+# Sourced by the benchmarks: CPU time of the server and its embedded PostgreSQL from /proc, an
+# organization to measure with, and a wait for the usage audit to catch up. Uses BASE and DATA (the
+# server's address and data dir).
+
+json() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
+
+# Signs up an organization with 20 items and issues it a key for items:read with no practical rate
+# limit; sets TOKEN (its admin's login token), ORG, KEY and KEY_ID.
+bench_organization() {
+    local signup issued i
+    signup=$(curl -sS -f "$BASE/api/v1/auth/signup" -H 'Content-Type: application/json' \
+        -d '{"organization":"Bench","email":"bench@example.com","password":"bench password"}')
+    TOKEN=$(echo "$signup" | json '["token"]')
+    ORG=$(echo "$signup" | json '["organizationId"]')
+    for i in $(seq 1 20); do
+        curl -sS -f -o /dev/null "$BASE/api/v1/items" -H "Authorization: Bearer $TOKEN" \
+            -H 'Content-Type: application/json' \
+            -d "{\"name\":\"Item $i\",\"sku\":\"SKU-$i\",\"quantity\":$((i * 10)),\"lowStockThreshold\":5}"
+    done
+    issued=$(curl -sS -f "$BASE/api/v1/api-keys" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+        -d '{"name":"bench","scopes":["items:read"],"rateLimitPerMinute":1000000}')
+    KEY=$(echo "$issued" | json '["key"]')
+    KEY_ID=$(echo "$issued" | json '["id"]')
+}
 
 # CPU clock ticks (utime + stime) process $1 has used; with a second argument "1", also those of its
 # children it has reaped (cutime + cstime). Fails if the process is gone.
@@ -32,8 +53,7 @@ db_ticks() {
 
 # How many attempts the usage audit of key KEY_ID holds.
 audited() {
-    curl -sS -f "$BASE/api/v1/api-keys/$KEY_ID/usage?size=1" -H "Authorization: Bearer $TOKEN" |
-        python3 -c "import sys, json; print(json.load(sys.stdin)['total'])"
+    curl -sS -f "$BASE/api/v1/api-keys/$KEY_ID/usage?size=1" -H "Authorization: Bearer $TOKEN" | json '["total"]'
 }
 
 # Waits until the usage projection has caught up with the key-authenticated requests (its count
