@@ -230,7 +230,7 @@ public class StorageBench {
 
     // ---- 2. Keyhook writes
 
-    record Sample(long nanos, long serverTicks, long dbTicks, long commits) {
+    record Sample(long nanos, long serverTicks, long jitTicks, long dbTicks, long commits) {
     }
 
     record Writes(int created, List<String> others, long[] latencies, double seconds) {
@@ -282,10 +282,11 @@ public class StorageBench {
         long[] latencies = result.latencies();
         Arrays.sort(latencies);
         String text = String.format(Locale.ROOT,
-                "keyhook writes, %d clients x %d: %4.0f writes/s (p50 %.0f ms, p99 %.0f ms); per write %.2f ms server CPU,"
-                        + " %.2f ms database CPU, %.1f PostgreSQL commits",
+                "keyhook writes, %d clients x %d: %4.0f writes/s (p50 %.0f ms, p99 %.0f ms); per write %.2f ms server CPU"
+                        + " (of it %.2f ms JIT compiler), %.2f ms database CPU, %.1f PostgreSQL commits",
                 clients, n, result.created() / result.seconds(), percentile(latencies, 0.50) / 1e6,
                 percentile(latencies, 0.99) / 1e6, millis(end.serverTicks() - start.serverTicks()) / n,
+                millis(end.jitTicks() - start.jitTicks()) / n,
                 millis(end.dbTicks() - start.dbTicks()) / n, (end.commits() - start.commits()) / (double) n);
         line("%s  [load %s]", text, load());
         line("  %d answered 201, %d not; %.1f s of requests, then %.1f s until the server was idle: CPU and commits"
@@ -396,7 +397,7 @@ public class StorageBench {
             }
             commits = result.getLong(1);
         }
-        return new Sample(System.nanoTime(), serverTicks(), dbTicks(), commits);
+        return new Sample(System.nanoTime(), serverTicks(), jitTicks(), dbTicks(), commits);
     }
 
     static HttpRequest json(String url, String token, String body) {
@@ -429,6 +430,31 @@ public class StorageBench {
             throw new IllegalStateException("the server (" + serverPid + ") is gone");
         }
         return ticks[0] + ticks[1];
+    }
+
+    /**
+     * The server's JIT compiler threads (C1, C2): part of {@link #serverTicks()}, printed beside it, since
+     * a short run on 2 cores spends much of its CPU compiling.
+     */
+    static long jitTicks() throws IOException {
+        long total = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + serverPid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                String name;
+                String stat;
+                try {
+                    name = Files.readString(task.resolve("comm"), StandardCharsets.US_ASCII).trim();
+                    stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                } catch (NoSuchFileException ended) {
+                    continue;
+                }
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                    total += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                }
+            }
+        }
+        return total;
     }
 
     /** The postmaster with the children it has reaped, and its live descendants with theirs. */

@@ -9,7 +9,7 @@
 # Last, measured while the server still runs: the size of its data dir per delivery made, and the
 # CPU time the server process (and, once the server runs one, its embedded PostgreSQL) used during
 # the N Keyhook deliveries, per delivery. The CPU times are read from /proc at the two ends of that
-# phase, while DeliveryBench waits.
+# phase, while DeliveryBench waits; the JIT compiler threads' share of the server's is printed too.
 #
 # A warm-up round of WARMUP deliveries (default 500) runs first and is not counted. With PROFILE set
 # to a file name, a flight recording of the server covers exactly the N deliveries (read it with
@@ -47,12 +47,14 @@ per_delivery_ms() { # ticks deliveries
 # prints the data dir's size and the CPU per delivery.
 report() {
     local line server_start='' db_start='' server_cpu='' db_cpu='' phase_deliveries='' deliveries='' bytes now
+    local jit_start='' jit_cpu=''
     local data_start='' data_growth=''
     exec 3>"$ACK"
     while IFS= read -r line; do
         case $line in
         "@phase keyhook start")
             server_start=$(proc_ticks "$SERVER") || { echo "the server ($SERVER) is gone" >&2; return 1; }
+            jit_start=$(jit_ticks "$SERVER")
             db_start=$(db_ticks)
             data_start=$(du -sb "$DATA" | cut -f1)
             if [ -n "${PROFILE:-}" ]; then
@@ -63,6 +65,7 @@ report() {
         "@phase keyhook end "*)
             now=$(proc_ticks "$SERVER") || { echo "the server ($SERVER) is gone" >&2; return 1; }
             server_cpu=$((now - server_start))
+            jit_cpu=$(($(jit_ticks "$SERVER") - jit_start))
             now=$(db_ticks)
             [ -z "$now" ] || [ -z "$db_start" ] || db_cpu=$((now - db_start))
             phase_deliveries=${line##* }
@@ -91,7 +94,8 @@ report() {
     awk -v bytes="$data_growth" -v n="$phase_deliveries" \
         'BEGIN { printf "data dir growth during the measured deliveries: %.1f MB (%.2f KB per delivery)\n", bytes / 1048576, bytes / 1024 / n }'
     echo "server CPU per delivery: $(per_delivery_ms "$server_cpu" "$phase_deliveries") ms" \
-        "($server_cpu ticks of 1/$TICKS_PER_SECOND s over $phase_deliveries deliveries)"
+        "($server_cpu ticks of 1/$TICKS_PER_SECOND s over $phase_deliveries deliveries), of which the JIT compiler" \
+        "$(per_delivery_ms "$jit_cpu" "$phase_deliveries") ms"
     if [ -n "$db_cpu" ]; then
         echo "database CPU per delivery: $(per_delivery_ms "$db_cpu" "$phase_deliveries") ms" \
             "($db_cpu ticks of 1/$TICKS_PER_SECOND s over $phase_deliveries deliveries)"

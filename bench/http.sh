@@ -5,7 +5,7 @@
 # requests/s, p99, the ratio to the floor and the CPU time the serving process used per request
 # (utime + stime from /proc/<pid>/stat before and after; for the two item listings, Keyhook's
 # embedded PostgreSQL too, and the time until the usage audit of the key-authenticated run has been
-# projected is included). Targets: the floor, the static console page (/index.html),
+# projected is included), and of that the JIT compiler threads' share. Targets: the floor, the static console page (/index.html),
 # /actuator/health, GET /api/v1/items (20 items) with an API key and with a login token (JWT).
 #
 #   bench/http.sh                                   # 1 round of 15 s per target, 32 connections
@@ -69,12 +69,14 @@ declare -A HEADER=([key]="X-API-Key: $KEY" [jwt]="Authorization: Bearer $TOKEN")
 declare -A LABEL=([floor]="floor (Reactor Netty)" [static]="static /index.html" [health]="/actuator/health"
     [key]="GET /items, API key" [jwt]="GET /items, JWT")
 
-# Runs wrk against one target for the given duration; prints "rps p99 requests non2xx cpu_ms_per_request".
+# Runs wrk against one target for the given duration; prints "rps p99 requests non2xx cpu_ms_per_request
+# db_ms_per_request jit_ms_per_request".
 run() { # target duration
-    local target=$1 pid out rps p99 requests errors socket before after db_before=0 db_after=0
+    local target=$1 pid out rps p99 requests errors socket before after db_before=0 db_after=0 jit_before jit_after
     pid=$SERVER
     [ "$target" != floor ] || pid=$FLOOR_PID
     before=$(proc_ticks "$pid") || { echo "the process $pid serving $target is gone" >&2; return 1; }
+    jit_before=$(jit_ticks "$pid")
     [ "$target" != key ] && [ "$target" != jwt ] || db_before=$(db_ticks)
     if [ -n "${HEADER[$target]:-}" ]; then
         out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --latency -H "${HEADER[$target]}" "${URL[$target]}")
@@ -83,6 +85,7 @@ run() { # target duration
     fi
     [ "$target" != key ] || settle
     after=$(proc_ticks "$pid") || { echo "the process $pid serving $target is gone" >&2; return 1; }
+    jit_after=$(jit_ticks "$pid")
     [ "$target" != key ] && [ "$target" != jwt ] || db_after=$(db_ticks)
     socket=$(echo "$out" | awk '/Socket errors/')
     [ -z "$socket" ] || echo "$target run against ${URL[$target]}: $socket" >&2
@@ -96,8 +99,8 @@ run() { # target duration
         return 1
     fi
     awk -v rps="$rps" -v p99="$p99" -v n="$requests" -v e="${errors:-0}" -v t="$((after - before))" \
-        -v d="$((db_after - db_before))" -v tps="$TICKS_PER_SECOND" \
-        'BEGIN { printf "%s %s %s %s %.3f %.3f\n", rps, p99, n, e, t * 1000 / tps / n, d * 1000 / tps / n }'
+        -v d="$((db_after - db_before))" -v j="$((jit_after - jit_before))" -v tps="$TICKS_PER_SECOND" \
+        'BEGIN { printf "%s %s %s %s %.3f %.3f %.3f\n", rps, p99, n, e, t * 1000 / tps / n, d * 1000 / tps / n, j * 1000 / tps / n }'
 }
 
 echo "warm-up (JIT): $WARMUP of each target ..."
@@ -111,16 +114,18 @@ declare -A RPS P99
 for round in $(seq 1 "$ROUNDS"); do
     echo
     echo "round $round of $ROUNDS: $DURATION per target, $CONNECTIONS connections, $THREADS wrk threads"
-    printf '%-24s %12s %10s %9s %9s %12s %12s\n' target "requests/s" p99 "/floor" non-2xx "CPU ms/req" "DB ms/req"
+    printf '%-24s %12s %10s %9s %9s %12s %12s %12s\n' target "requests/s" p99 "/floor" non-2xx "CPU ms/req" "of it JIT" \
+        "DB ms/req"
     for target in "${TARGETS[@]}"; do
         result=$(run "$target" "$DURATION")
-        read -r rps p99 _ errors cpu db <<<"$result"
+        read -r rps p99 _ errors cpu db jit <<<"$result"
         RPS[$target]+="$rps "
         P99[$target]+="$p99 "
         floor_rps=$(echo "${RPS[floor]}" | awk '{print $NF}')
         ratio=$(awk -v a="$rps" -v b="$floor_rps" 'BEGIN { printf "%.3f", a / b }')
         [ "$target" = key ] || [ "$target" = jwt ] || db="-"
-        printf '%-24s %12s %10s %9s %9s %12s %12s\n' "${LABEL[$target]}" "$rps" "$p99" "$ratio" "$errors" "$cpu" "$db"
+        printf '%-24s %12s %10s %9s %9s %12s %12s %12s\n' "${LABEL[$target]}" "$rps" "$p99" "$ratio" "$errors" "$cpu" \
+            "$jit" "$db"
     done
 done
 

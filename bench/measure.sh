@@ -36,6 +36,23 @@ proc_ticks() {
     fi
 }
 
+# CPU clock ticks the JIT compiler threads (C1, C2) of JVM $1 have used: part of proc_ticks, printed
+# beside it, since a short run on 2 cores spends much of its CPU compiling (it shrinks as the JVM warms).
+jit_ticks() {
+    local task comm stat fields total=0
+    for task in /proc/"$1"/task/*; do
+        read -r comm 2>/dev/null <"$task/comm" || continue
+        case $comm in
+        C1\ CompilerThre* | C2\ CompilerThre*)
+            read -r stat 2>/dev/null <"$task/stat" || continue
+            read -ra fields <<<"${stat##*) }"
+            total=$((total + fields[11] + fields[12]))
+            ;;
+        esac
+    done
+    echo "$total"
+}
+
 # CPU clock ticks of the embedded PostgreSQL: the postmaster whose PID is on the first line of
 # <data-dir>/postgres/postmaster.pid, with the children it has reaped, and its live children (with
 # theirs). Prints nothing when there is none.

@@ -13,6 +13,7 @@ import io.keyhook.api.item.ItemView;
 import io.keyhook.api.item.ReplaceItem;
 import io.keyhook.api.item.WatchItem;
 import io.keyhook.query.item.ItemListings;
+import io.keyhook.query.item.ItemProjection;
 import io.keyhook.server.security.Caller;
 import io.keyhook.server.web.ApiProblem;
 import io.keyhook.server.web.Commands;
@@ -80,9 +81,7 @@ public class ItemController {
         String itemId = UUID.randomUUID().toString();
         CreateItem create = new CreateItem(itemId, caller.organizationId(), request.name(), request.sku(),
                 request.quantity(), request.threshold(), request.description());
-        return commands.send(create)
-                .then(readYourWrites.awaitView(new WatchItem(caller.organizationId(), itemId), ItemView.class,
-                        ItemView::version, 0))
+        return viewAfter(caller, itemId, commands.send(create).thenReturn(0L))
                 .switchIfEmpty(Mono.defer(() -> lookup(caller, itemId)))
                 .defaultIfEmpty(asCreated(create))
                 .map(item -> ResponseEntity.created(URI.create("/api/v1/items/" + itemId))
@@ -130,15 +129,15 @@ public class ItemController {
     }
 
     private Mono<ResponseEntity<ItemView>> answerAfter(Caller caller, String itemId, Mono<Long> write) {
-        return write.flatMap(version -> readAfterWrite(caller, itemId, version))
+        return viewAfter(caller, itemId, write)
+                .switchIfEmpty(Mono.defer(() -> find(caller, itemId)))
                 .map(item -> ResponseEntity.ok().eTag(ETags.of(item.version())).body(item));
     }
 
-    /** The item once the projection shows this write; if it lags past the timeout, as it shows it now. */
-    private Mono<ItemView> readAfterWrite(Caller caller, String itemId, long version) {
-        return readYourWrites.awaitView(new WatchItem(caller.organizationId(), itemId), ItemView.class,
-                        ItemView::version, version)
-                .switchIfEmpty(Mono.defer(() -> find(caller, itemId)));
+    /** The item once the projection shows the write (whose version {@code write} answers); empty if it lags. */
+    private Mono<ItemView> viewAfter(Caller caller, String itemId, Mono<Long> write) {
+        return readYourWrites.viewAfter(write, ItemProjection.GROUP, new WatchItem(caller.organizationId(), itemId),
+                ItemView.class, ItemView::version);
     }
 
     private Mono<ItemView> find(Caller caller, String itemId) {

@@ -2,9 +2,12 @@ package io.keyhook.server.web;
 
 import io.keyhook.api.common.FindProjectedVersion;
 import io.keyhook.server.infra.KeyhookProperties;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.extensions.reactor.queryhandling.gateway.ReactorQueryGateway;
-import org.axonframework.queryhandling.SubscriptionQueryResult;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.util.concurrent.TimeoutException;
@@ -20,36 +23,57 @@ import java.util.function.ToLongFunction;
 public class ReadYourWrites {
 
     private final ReactorQueryGateway queries;
+    private final EventProcessingConfiguration processing;
     private final KeyhookProperties properties;
 
-    public ReadYourWrites(ReactorQueryGateway queries, KeyhookProperties properties) {
+    public ReadYourWrites(ReactorQueryGateway queries, EventProcessingConfiguration processing,
+                          KeyhookProperties properties) {
         this.queries = queries;
+        this.processing = processing;
         this.properties = properties;
     }
 
     public Mono<Void> await(String projection, String aggregateId, long version) {
-        return firstReaching(queries.subscriptionQuery(projection, new FindProjectedVersion(aggregateId), Long.class,
-                Long.class), Long::longValue, version).then();
+        return queries.subscriptionQuery(projection, new FindProjectedVersion(aggregateId), Long.class, Long.class)
+                .flatMap(result -> reaching(result.initialResult().concatWith(result.updates()), Long::longValue,
+                        version).doFinally(signal -> result.close()))
+                .then();
     }
 
     /**
-     * The document a write changed, as its projection shows it once it carries the write's version:
-     * from a subscription whose initial answer and updates are that document (so no read follows).
-     * Empty when the projection lags past the timeout.
+     * Makes the write with the subscription to the document it changes already open, and answers
+     * that document as its projection shows it once it carries the write's version (the version the
+     * write returns). While this instance runs every segment of the projection's processing group,
+     * the update for the write cannot pass unseen, so nothing is read: the update is the answer.
+     * Otherwise (another instance may have projected it already) the subscription's initial answer
+     * is read too. Empty when the projection lags past the visibility timeout; the write's own
+     * failure is passed on.
      */
-    public <V> Mono<V> awaitView(Object subscription, Class<V> type, ToLongFunction<V> versionOf, long version) {
-        return firstReaching(queries.subscriptionQuery(subscription, type, type), versionOf, version);
+    public <V> Mono<V> viewAfter(Mono<Long> write, String projectionGroup, Object subscription, Class<V> type,
+                                 ToLongFunction<V> versionOf) {
+        return Mono.usingWhen(queries.subscriptionQuery(subscription, type, type),
+                result -> write.flatMap(version -> reaching(projectsEverySegment(projectionGroup)
+                        ? result.updates()
+                        : result.initialResult().concatWith(result.updates()), versionOf, version)),
+                result -> Mono.fromRunnable(result::close));
     }
 
     /** The first answer or update at {@code version} or later; empty past the visibility timeout. */
-    private <V> Mono<V> firstReaching(Mono<SubscriptionQueryResult<V, V>> subscription, ToLongFunction<V> versionOf,
-                                      long version) {
-        return subscription
-                .flatMap(result -> result.initialResult().concatWith(result.updates())
-                        .filter(answer -> versionOf.applyAsLong(answer) >= version)
-                        .next()
-                        .doFinally(signal -> result.close()))
+    private <V> Mono<V> reaching(Flux<V> answers, ToLongFunction<V> versionOf, long version) {
+        return answers.filter(answer -> versionOf.applyAsLong(answer) >= version)
+                .next()
                 .timeout(properties.api().visibilityTimeout())
                 .onErrorResume(TimeoutException.class, timeout -> Mono.empty());
+    }
+
+    private boolean projectsEverySegment(String group) {
+        return processing.eventProcessor(group, StreamingEventProcessor.class)
+                .map(processor -> processor.processingStatus().values().stream()
+                        .mapToDouble(ReadYourWrites::shareOfStream).sum() >= 1.0)
+                .orElse(false);
+    }
+
+    private static double shareOfStream(EventTrackerStatus status) {
+        return 1.0 / (status.getSegment().getMask() + 1);
     }
 }
