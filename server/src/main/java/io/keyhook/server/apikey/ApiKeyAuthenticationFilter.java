@@ -4,6 +4,7 @@ import io.keyhook.api.apikey.ApiKeyCredentials;
 import io.keyhook.api.apikey.ApiKeyUsageRecorded;
 import io.keyhook.server.infra.KeyhookProperties;
 import io.keyhook.server.security.Caller;
+import io.keyhook.server.security.RouteAuthorization;
 import io.keyhook.server.security.CallerAuthentication;
 import io.keyhook.server.web.ApiProblem;
 import io.keyhook.server.web.ProblemWriter;
@@ -129,11 +130,7 @@ public class ApiKeyAuthenticationFilter {
                         "the key's limit of " + attempt.rate().limit() + " requests per minute is used up; retry in "
                                 + attempt.rate().retryAfterSeconds() + " s");
             }
-            case MISSING_SCOPE -> {
-                ApiProblem missing = ApiProblem.forbidden("missing-scope", attempt.detail());
-                missing.problem().setProperty("requiredScope", attempt.missingScope().value());
-                yield missing;
-            }
+            case MISSING_SCOPE -> RouteAuthorization.missingScopeProblem(attempt.missingScope());
             case OK -> throw new IllegalStateException("an allowed attempt is not a denial");
         };
         problem.problem().setProperty("reason", attempt.reason().value());

@@ -7,6 +7,7 @@ import io.keyhook.api.apikey.Scope;
 import io.keyhook.api.apikey.UsageReason;
 import io.keyhook.command.apikey.ApiKeyFormat;
 import io.keyhook.command.apikey.ApiKeyHasher;
+import io.keyhook.server.security.RouteScopes;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;

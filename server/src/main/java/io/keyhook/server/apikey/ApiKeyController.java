@@ -9,7 +9,6 @@ import io.keyhook.api.apikey.FindApiKeys;
 import io.keyhook.api.apikey.IssueApiKey;
 import io.keyhook.api.apikey.RevokeApiKey;
 import io.keyhook.api.apikey.RotateApiKey;
-import io.keyhook.api.apikey.Scope;
 import io.keyhook.api.common.FindProjectedVersion;
 import io.keyhook.command.apikey.ApiKeyFormat;
 import io.keyhook.command.apikey.ApiKeyHasher;
@@ -67,7 +66,6 @@ public class ApiKeyController {
     @PostMapping
     public Mono<ResponseEntity<IssuedApiKey>> issue(@AuthenticationPrincipal Caller caller,
                                                     @Valid @RequestBody IssueApiKeyRequest request) {
-        caller.require(Scope.KEYS_WRITE);
         String keyId = UUID.randomUUID().toString();
         Environment environment = request.environmentOrLive();
         return generate(environment).flatMap(key -> commands.<String>send(new IssueApiKey(keyId,
@@ -86,7 +84,6 @@ public class ApiKeyController {
     public Mono<ApiKeyPage> list(@AuthenticationPrincipal Caller caller,
                                  @RequestParam(defaultValue = "0") int page,
                                  @RequestParam(defaultValue = "20") int size) {
-        caller.require(Scope.KEYS_READ);
         Paging paging = Paging.of(page, size);
         return Mono.defer(() -> queries.query(new FindApiKeys(caller.organizationId(), paging.page(), paging.size()),
                 ApiKeyPage.class));
@@ -95,7 +92,6 @@ public class ApiKeyController {
     @Operation(summary = "Get an API key")
     @GetMapping("/{id}")
     public Mono<ApiKeyView> get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
-        caller.require(Scope.KEYS_READ);
         return find(caller, id);
     }
 
@@ -103,7 +99,6 @@ public class ApiKeyController {
     @PostMapping("/{id}/rotate")
     public Mono<ResponseEntity<IssuedApiKey>> rotate(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                                      @Valid @RequestBody(required = false) RotateApiKeyRequest request) {
-        caller.require(Scope.KEYS_WRITE);
         Duration grace = request == null ? RotateApiKeyRequest.DEFAULT_GRACE : request.gracePeriod();
         return find(caller, id).flatMap(current -> generate(current.environment())
                 .flatMap(key -> commands.<Long>send(new RotateApiKey(id, caller.organizationId(),
@@ -116,7 +111,6 @@ public class ApiKeyController {
     @Operation(summary = "Revoke an API key")
     @DeleteMapping("/{id}")
     public Mono<ResponseEntity<Void>> revoke(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
-        caller.require(Scope.KEYS_WRITE);
         return commands.<Long>send(new RevokeApiKey(id, caller.organizationId()))
                 .flatMap(version -> readYourWrites.await(FindProjectedVersion.API_KEYS, id, version))
                 .then(Mono.just(ResponseEntity.status(HttpStatus.NO_CONTENT).<Void>build()));

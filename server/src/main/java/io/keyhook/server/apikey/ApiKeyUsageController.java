@@ -6,7 +6,6 @@ import io.keyhook.api.apikey.DailyUsage;
 import io.keyhook.api.apikey.FindApiKey;
 import io.keyhook.api.apikey.FindApiKeyUsage;
 import io.keyhook.api.apikey.FindDailyUsage;
-import io.keyhook.api.apikey.Scope;
 import io.keyhook.api.apikey.UsageEntry;
 import io.keyhook.api.apikey.UsageOutcome;
 import io.keyhook.api.apikey.UsagePage;
@@ -51,7 +50,6 @@ public class ApiKeyUsageController {
                                 @RequestParam(required = false) String outcome,
                                 @RequestParam(defaultValue = "0") int page,
                                 @RequestParam(defaultValue = "20") int size) {
-        caller.require(Scope.KEYS_READ);
         Paging paging = Paging.of(page, size);
         FindApiKeyUsage query = new FindApiKeyUsage(caller.organizationId(), id, from, to, outcome(outcome),
                 paging.page(), paging.size());
@@ -64,7 +62,6 @@ public class ApiKeyUsageController {
                                    @RequestParam(required = false) Instant from,
                                    @RequestParam(required = false) Instant to,
                                    @RequestParam(required = false) String outcome) {
-        caller.require(Scope.KEYS_READ);
         UsageOutcome filter = outcome(outcome);
         // An upper bound fixed at the start keeps pages stable while new attempts arrive.
         Instant until = to != null ? to : Instant.now().plusSeconds(1);
@@ -78,7 +75,6 @@ public class ApiKeyUsageController {
     @Operation(summary = "An API key's attempts per day")
     @GetMapping("/daily")
     public Mono<List<DailyUsage>> daily(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
-        caller.require(Scope.KEYS_READ);
         return requireKey(caller, id).then(Mono.defer(() -> queries.query(
                 new FindDailyUsage(caller.organizationId(), id), ResponseTypes.multipleInstancesOf(DailyUsage.class))));
     }

@@ -1,7 +1,6 @@
 package io.keyhook.server.item;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.keyhook.api.apikey.Scope;
 import io.keyhook.api.common.FindProjectedVersion;
 import io.keyhook.api.item.AdjustStock;
 import io.keyhook.api.item.CreateItem;
@@ -68,7 +67,6 @@ public class ItemController {
     public Mono<ItemPage> list(@AuthenticationPrincipal Caller caller,
                                @RequestParam(defaultValue = "0") int page,
                                @RequestParam(defaultValue = "20") int size) {
-        caller.require(Scope.ITEMS_READ);
         Paging paging = Paging.of(page, size);
         return listings.find(new FindItems(caller.organizationId(), paging.page(), paging.size()));
     }
@@ -77,7 +75,6 @@ public class ItemController {
     @PostMapping
     public Mono<ResponseEntity<ItemView>> create(@AuthenticationPrincipal Caller caller,
                                                  @Valid @RequestBody ItemRequest request) {
-        caller.require(Scope.ITEMS_WRITE);
         String itemId = UUID.randomUUID().toString();
         CreateItem create = new CreateItem(itemId, caller.organizationId(), request.name(), request.sku(),
                 request.quantity(), request.threshold(), request.description());
@@ -91,7 +88,6 @@ public class ItemController {
     @Operation(summary = "Get an item")
     @GetMapping("/{id}")
     public Mono<ResponseEntity<ItemView>> get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
-        caller.require(Scope.ITEMS_READ);
         return find(caller, id).map(item -> ResponseEntity.ok().eTag(ETags.of(item.version())).body(item));
     }
 
@@ -100,7 +96,6 @@ public class ItemController {
     public Mono<ResponseEntity<ItemView>> replace(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                                   @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                                   @Valid @RequestBody ItemRequest request) {
-        caller.require(Scope.ITEMS_WRITE);
         Long expected = ETags.expectedVersion(ifMatch);
         return answerAfter(caller, id, commands.send(new ReplaceItem(id, caller.organizationId(), request.name(),
                 request.sku(), request.quantity(), request.threshold(), request.description(), expected)));
@@ -111,7 +106,6 @@ public class ItemController {
     public Mono<ResponseEntity<ItemView>> adjustStock(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                                       @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                                       @Valid @RequestBody StockRequest request) {
-        caller.require(Scope.ITEMS_WRITE);
         Long expected = ETags.expectedVersion(ifMatch);
         return answerAfter(caller, id, commands.send(new AdjustStock(id, caller.organizationId(), request.delta(),
                 expected)));
@@ -121,7 +115,6 @@ public class ItemController {
     @DeleteMapping("/{id}")
     public Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                              @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        caller.require(Scope.ITEMS_DELETE);
         Long expected = ETags.expectedVersion(ifMatch);
         return commands.<Long>send(new DeleteItem(id, caller.organizationId(), expected))
                 .flatMap(version -> readYourWrites.await(FindProjectedVersion.ITEMS, id, version))

@@ -2,7 +2,6 @@ package io.keyhook.server.security;
 
 import io.keyhook.api.account.Role;
 import io.keyhook.api.apikey.Scope;
-import io.keyhook.server.web.ApiProblem;
 
 import java.util.Set;
 
@@ -15,20 +14,4 @@ public record Caller(String organizationId, String userId, Role role, String aut
 
     public static final String BY_JWT = "jwt";
     public static final String BY_API_KEY = "api_key";
-
-    public Caller require(Scope scope) {
-        if (!scopes.contains(scope)) {
-            ApiProblem missing = ApiProblem.forbidden("missing-scope", "this request needs the scope " + scope.value());
-            missing.problem().setProperty("requiredScope", scope.value());
-            throw missing;
-        }
-        return this;
-    }
-
-    public Caller requireAdmin() {
-        if (role != Role.ADMIN) {
-            throw ApiProblem.forbidden("admin-only", "this request needs the admin role");
-        }
-        return require(Scope.ADMIN);
-    }
 }

@@ -17,6 +17,9 @@ class ProblemAccessDeniedHandler implements ServerAccessDeniedHandler {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, AccessDeniedException denied) {
-        return writer.write(exchange, ApiProblem.forbidden("forbidden", "not allowed").problem());
+        ApiProblem problem = RouteAuthorization.missingScope(exchange)
+                .map(RouteAuthorization::missingScopeProblem)
+                .orElseGet(() -> ApiProblem.forbidden("forbidden", "not allowed"));
+        return writer.write(exchange, problem.problem());
     }
 }

@@ -1,7 +1,6 @@
 package io.keyhook.server.webhook;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.keyhook.api.apikey.Scope;
 import io.keyhook.api.delivery.DeliveryView;
 import io.keyhook.api.delivery.FindDelivery;
 import io.keyhook.api.delivery.RedeliverDelivery;
@@ -40,7 +39,6 @@ public class DeliveryController {
     @Operation(summary = "Get a delivery with its attempts")
     @GetMapping("/{id}")
     public Mono<DeliveryView> get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
-        caller.require(Scope.WEBHOOKS_READ);
         return find(caller, id);
     }
 
@@ -48,7 +46,6 @@ public class DeliveryController {
     @PostMapping("/{id}/redeliver")
     public Mono<ResponseEntity<Map<String, String>>> redeliver(@AuthenticationPrincipal Caller caller,
                                                                @PathVariable String id) {
-        caller.require(Scope.WEBHOOKS_WRITE);
         return find(caller, id)
                 .flatMap(delivery -> Mono.defer(() -> queries.query(new FindWebhookSubscription(caller.organizationId(),
                         delivery.subscriptionId()), WebhookSubscriptionView.class)))

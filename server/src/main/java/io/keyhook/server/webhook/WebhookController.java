@@ -1,7 +1,6 @@
 package io.keyhook.server.webhook;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.keyhook.api.apikey.Scope;
 import io.keyhook.api.common.FindProjectedVersion;
 import io.keyhook.api.delivery.DeliveryIds;
 import io.keyhook.api.delivery.DeliveryPage;
@@ -104,7 +103,6 @@ public class WebhookController {
     @PostMapping
     public Mono<ResponseEntity<SubscriptionWithSecret>> create(@AuthenticationPrincipal Caller caller,
                                                                @Valid @RequestBody WebhookRequest request) {
-        caller.require(Scope.WEBHOOKS_WRITE);
         requireKnown(request.eventTypes());
         String secret = request.secret() == null ? WebhookSignature.newSecret(random) : requireValidSecret(request.secret());
         String id = UUID.randomUUID().toString();
@@ -122,7 +120,6 @@ public class WebhookController {
     public Mono<WebhookSubscriptionPage> list(@AuthenticationPrincipal Caller caller,
                                               @RequestParam(defaultValue = "0") int page,
                                               @RequestParam(defaultValue = "20") int size) {
-        caller.require(Scope.WEBHOOKS_READ);
         Paging paging = Paging.of(page, size);
         return Mono.defer(() -> queries.query(new FindWebhookSubscriptions(caller.organizationId(), paging.page(),
                 paging.size()), WebhookSubscriptionPage.class));
@@ -131,7 +128,6 @@ public class WebhookController {
     @Operation(summary = "Get a webhook subscription")
     @GetMapping("/{id}")
     public Mono<WebhookSubscriptionView> get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
-        caller.require(Scope.WEBHOOKS_READ);
         return find(caller, id);
     }
 
@@ -139,7 +135,6 @@ public class WebhookController {
     @PutMapping("/{id}")
     public Mono<SubscriptionWithSecret> replace(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                                 @Valid @RequestBody WebhookRequest request) {
-        caller.require(Scope.WEBHOOKS_WRITE);
         requireKnown(request.eventTypes());
         boolean active = request.active() == null || request.active();
         return checkedUrl(request.url())
@@ -152,7 +147,6 @@ public class WebhookController {
     @Operation(summary = "Delete a webhook subscription")
     @DeleteMapping("/{id}")
     public Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
-        caller.require(Scope.WEBHOOKS_WRITE);
         return commands.<Long>send(new DeleteWebhookSubscription(id, caller.organizationId()))
                 .flatMap(version -> readYourWrites.await(FindProjectedVersion.WEBHOOKS, id, version))
                 .then(Mono.just(ResponseEntity.status(HttpStatus.NO_CONTENT).<Void>build()));
@@ -162,7 +156,6 @@ public class WebhookController {
     @PostMapping("/{id}/rotate-secret")
     public Mono<SubscriptionWithSecret> rotateSecret(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                                      @Valid @RequestBody(required = false) RotateSecretRequest request) {
-        caller.require(Scope.WEBHOOKS_WRITE);
         String secret = request == null || request.secret() == null ? WebhookSignature.newSecret(random)
                 : requireValidSecret(request.secret());
         Duration grace = request == null || request.gracePeriodSeconds() == null ? defaultGrace
@@ -176,7 +169,6 @@ public class WebhookController {
     @PostMapping("/{id}/test")
     public Mono<ResponseEntity<Map<String, String>>> test(@AuthenticationPrincipal Caller caller,
                                                           @PathVariable String id) {
-        caller.require(Scope.WEBHOOKS_WRITE);
         return find(caller, id).flatMap(subscription -> {
             if (!subscription.active()) {
                 return Mono.error(ApiProblem.of(HttpStatus.CONFLICT, "subscription-disabled", "Subscription disabled",
@@ -201,7 +193,6 @@ public class WebhookController {
                                          @RequestParam(required = false) String status,
                                          @RequestParam(defaultValue = "0") int page,
                                          @RequestParam(defaultValue = "20") int size) {
-        caller.require(Scope.WEBHOOKS_READ);
         Paging paging = Paging.of(page, size);
         DeliveryStatus filter = status(status);
         return find(caller, id).then(Mono.defer(() -> queries.query(new FindDeliveries(caller.organizationId(), id,
@@ -212,7 +203,6 @@ public class WebhookController {
     @Operation(summary = "Stream a subscription's deliveries live (server-sent events)")
     @GetMapping(path = "/{id}/deliveries/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public Flux<ServerSentEvent<DeliveryView>> stream(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
-        caller.require(Scope.WEBHOOKS_READ);
         Flux<ServerSentEvent<DeliveryView>> deliveries = queries.subscriptionQuery(
                         new WatchDeliveries(caller.organizationId(), id),
                         ResponseTypes.multipleInstancesOf(DeliveryView.class), ResponseTypes.instanceOf(DeliveryView.class))

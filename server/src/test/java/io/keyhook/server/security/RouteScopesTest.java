@@ -1,4 +1,4 @@
-package io.keyhook.server.apikey;
+package io.keyhook.server.security;
 
 import io.keyhook.api.apikey.Scope;
 import org.junit.jupiter.params.ParameterizedTest;

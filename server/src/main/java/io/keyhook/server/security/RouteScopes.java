@@ -1,4 +1,4 @@
-package io.keyhook.server.apikey;
+package io.keyhook.server.security;
 
 import io.keyhook.api.apikey.Scope;
 import org.springframework.http.HttpMethod;
@@ -6,17 +6,19 @@ import org.springframework.http.HttpMethod;
 import java.util.Optional;
 
 /**
- * The scope a key needs for a request, by resource and method, checked before the request is served
- * so that the audit records a missing scope as the reason of a denial. Controllers check again.
+ * The scope a request needs, by resource and method: the one table of what each credential may do.
+ * {@link RouteAuthorization} enforces it for every caller in the security chain; the API-key
+ * authenticator consults it too, before the request is served, so that the audit records a missing
+ * scope as the reason of a denial.
  */
-final class RouteScopes {
+public final class RouteScopes {
 
     private static final String BASE = "/api/v1/";
 
     private RouteScopes() {
     }
 
-    static Optional<Scope> required(HttpMethod method, String path) {
+    public static Optional<Scope> required(HttpMethod method, String path) {
         if (!path.startsWith(BASE)) {
             return Optional.empty();
         }
@@ -40,7 +42,7 @@ final class RouteScopes {
         return Optional.empty();
     }
 
-    static boolean isRead(HttpMethod method) {
+    public static boolean isRead(HttpMethod method) {
         return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS;
     }
 
