@@ -125,15 +125,9 @@ public class ApiKeyAuthenticationFilter {
             case IP_NOT_ALLOWED -> ApiProblem.forbidden("ip-not-allowed", attempt.detail());
             case RATE_LIMITED -> {
                 response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(attempt.rate().retryAfterSeconds()));
-                yield ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
-                        "the key's limit of " + attempt.rate().limit() + " requests per minute is used up; retry in "
-                                + attempt.rate().retryAfterSeconds() + " s");
+                yield ApiProblem.rateLimited(attempt.rate().limit(), attempt.rate().retryAfterSeconds());
             }
-            case MISSING_SCOPE -> {
-                ApiProblem missing = ApiProblem.forbidden("missing-scope", attempt.detail());
-                missing.problem().setProperty("requiredScope", attempt.missingScope().value());
-                yield missing;
-            }
+            case MISSING_SCOPE -> ApiProblem.missingScope(attempt.missingScope());
             case OK -> throw new IllegalStateException("an allowed attempt is not a denial");
         };
         problem.problem().setProperty("reason", attempt.reason().value());

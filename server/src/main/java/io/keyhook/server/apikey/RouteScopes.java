@@ -9,14 +9,14 @@ import java.util.Optional;
  * The scope a key needs for a request, by resource and method, checked before the request is served
  * so that the audit records a missing scope as the reason of a denial. Controllers check again.
  */
-final class RouteScopes {
+public final class RouteScopes {
 
     private static final String BASE = "/api/v1/";
 
     private RouteScopes() {
     }
 
-    static Optional<Scope> required(HttpMethod method, String path) {
+    public static Optional<Scope> required(HttpMethod method, String path) {
         if (!path.startsWith(BASE)) {
             return Optional.empty();
         }
@@ -40,7 +40,7 @@ final class RouteScopes {
         return Optional.empty();
     }
 
-    static boolean isRead(HttpMethod method) {
+    public static boolean isRead(HttpMethod method) {
         return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS;
     }
 

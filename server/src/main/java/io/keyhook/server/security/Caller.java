@@ -18,9 +18,7 @@ public record Caller(String organizationId, String userId, Role role, String aut
 
     public Caller require(Scope scope) {
         if (!scopes.contains(scope)) {
-            ApiProblem missing = ApiProblem.forbidden("missing-scope", "this request needs the scope " + scope.value());
-            missing.problem().setProperty("requiredScope", scope.value());
-            throw missing;
+            throw ApiProblem.missingScope(scope);
         }
         return this;
     }
