@@ -1,5 +1,7 @@
 package io.keyhook.api.webhook;
 
+import io.keyhook.api.account.UserIds;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,7 @@ public final class WebhookEventTypes {
             type(ITEM_LOW_STOCK, "An item's quantity fell to or below its low-stock threshold (once per crossing).",
                     item(4)),
             type(USER_ADDED, "A user was added to the organization.", ordered(
-                    "userId", "0b7e3c1a-5d2f-3e4a-9c8b-7a6f5e4d3c2b", "email", "bob@example.com", "role", "member")),
+                    "userId", UserIds.forEmail("bob@example.com"), "email", "bob@example.com", "role", "member")),
             type(WEBHOOK_TEST, "Sent on request, to check an endpoint.", ordered(
                     "message", "This is a test webhook from Keyhook.", "subscriptionId",
                     "3d5e7f90-1a2b-4c3d-8e9f-0a1b2c3d4e5f")));

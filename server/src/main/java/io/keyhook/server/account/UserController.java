@@ -1,6 +1,8 @@
 package io.keyhook.server.account;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.keyhook.api.account.AddUser;
 import io.keyhook.api.account.FindUser;
 import io.keyhook.api.account.UserIds;
@@ -39,7 +41,9 @@ public class UserController {
     }
 
     /** Adds a user to the caller's organization (admins only); emits {@code user.added}. */
-    @Operation(summary = "Add a user to the organization")
+    @Operation(summary = "Add a user to the organization", responses = {
+            @ApiResponse(responseCode = "201", description = "The user, as added", useReturnTypeSchema = true),
+            @ApiResponse(responseCode = "202", description = "Added, but not readable yet", content = @Content)})
     @PostMapping
     public Mono<ResponseEntity<UserView>> add(@AuthenticationPrincipal Caller caller,
                                               @Valid @RequestBody AddUserRequest request) {

@@ -1,6 +1,7 @@
 package io.keyhook.server.admin;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.keyhook.api.account.UserIds;
 import io.keyhook.server.infra.KeyhookProperties;
 import io.keyhook.server.security.Caller;
@@ -36,7 +37,8 @@ public class ReplayController {
         this.operatorIds = properties.operators().stream().map(UserIds::forEmail).collect(Collectors.toUnmodifiableSet());
     }
 
-    @Operation(summary = "Start a replay of a projection")
+    @Operation(summary = "Start a replay of a projection", responses = @ApiResponse(responseCode = "202",
+            description = "The replay runs in the background (Location: its progress)", useReturnTypeSchema = true))
     @PostMapping
     public Mono<ResponseEntity<ReplayProgress>> start(@AuthenticationPrincipal Caller caller,
                                                       @Valid @RequestBody ReplayRequest request) {

@@ -4,7 +4,6 @@ import io.keyhook.api.apikey.ApiKeyCredentials;
 import io.keyhook.api.apikey.ApiKeyUsageRecorded;
 import io.keyhook.server.infra.KeyhookProperties;
 import io.keyhook.server.security.Caller;
-import io.keyhook.server.security.RouteAuthorization;
 import io.keyhook.server.security.CallerAuthentication;
 import io.keyhook.server.web.ApiProblem;
 import io.keyhook.server.web.ProblemWriter;
@@ -126,11 +125,9 @@ public class ApiKeyAuthenticationFilter {
             case IP_NOT_ALLOWED -> ApiProblem.forbidden("ip-not-allowed", attempt.detail());
             case RATE_LIMITED -> {
                 response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(attempt.rate().retryAfterSeconds()));
-                yield ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
-                        "the key's limit of " + attempt.rate().limit() + " requests per minute is used up; retry in "
-                                + attempt.rate().retryAfterSeconds() + " s");
+                yield ApiProblem.rateLimited(attempt.rate().limit(), attempt.rate().retryAfterSeconds());
             }
-            case MISSING_SCOPE -> RouteAuthorization.missingScopeProblem(attempt.missingScope());
+            case MISSING_SCOPE -> ApiProblem.missingScope(attempt.missingScope());
             case OK -> throw new IllegalStateException("an allowed attempt is not a denial");
         };
         problem.problem().setProperty("reason", attempt.reason().value());

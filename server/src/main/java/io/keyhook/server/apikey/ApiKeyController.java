@@ -1,6 +1,7 @@
 package io.keyhook.server.apikey;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.keyhook.api.apikey.ApiKeyPage;
 import io.keyhook.api.apikey.ApiKeyView;
 import io.keyhook.api.apikey.Environment;
@@ -62,7 +63,8 @@ public class ApiKeyController {
         this.random = random;
     }
 
-    @Operation(summary = "Issue an API key (answers the key once)")
+    @Operation(summary = "Issue an API key (answers the key once)", responses = @ApiResponse(responseCode = "201",
+            description = "The key, in plaintext this once, with its metadata", useReturnTypeSchema = true))
     @PostMapping
     public Mono<ResponseEntity<IssuedApiKey>> issue(@AuthenticationPrincipal Caller caller,
                                                     @Valid @RequestBody IssueApiKeyRequest request) {
@@ -108,7 +110,7 @@ public class ApiKeyController {
                                 .body(new IssuedApiKey(key.generated().plaintext(), view)))));
     }
 
-    @Operation(summary = "Revoke an API key")
+    @Operation(summary = "Revoke an API key", responses = @ApiResponse(responseCode = "204", description = "Revoked"))
     @DeleteMapping("/{id}")
     public Mono<ResponseEntity<Void>> revoke(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         return commands.<Long>send(new RevokeApiKey(id, caller.organizationId()))

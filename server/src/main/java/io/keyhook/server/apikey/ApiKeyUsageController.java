@@ -1,6 +1,9 @@
 package io.keyhook.server.apikey;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.keyhook.api.apikey.ApiKeyView;
 import io.keyhook.api.apikey.DailyUsage;
 import io.keyhook.api.apikey.FindApiKey;
@@ -56,7 +59,9 @@ public class ApiKeyUsageController {
         return requireKey(caller, id).then(Mono.defer(() -> queries.query(query, UsagePage.class)));
     }
 
-    @Operation(summary = "An API key's usage audit trail")
+    @Operation(summary = "An API key's usage audit trail", responses = @ApiResponse(responseCode = "200",
+            description = "A page of attempts, newest first; or, asked for NDJSON, all of them, one UsageEntry per line",
+            content = @Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE, schema = @Schema(type = "string"))))
     @GetMapping(produces = MediaType.APPLICATION_NDJSON_VALUE)
     public Flux<UsageEntry> export(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                    @RequestParam(required = false) Instant from,

@@ -1,6 +1,7 @@
 package io.keyhook.server.item;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.keyhook.api.common.FindProjectedVersion;
 import io.keyhook.api.item.AdjustStock;
 import io.keyhook.api.item.CreateItem;
@@ -71,7 +72,8 @@ public class ItemController {
         return listings.find(new FindItems(caller.organizationId(), paging.page(), paging.size()));
     }
 
-    @Operation(summary = "Create an item")
+    @Operation(summary = "Create an item", responses = @ApiResponse(responseCode = "201",
+            description = "The item, as created (its version as ETag)", useReturnTypeSchema = true))
     @PostMapping
     public Mono<ResponseEntity<ItemView>> create(@AuthenticationPrincipal Caller caller,
                                                  @Valid @RequestBody ItemRequest request) {
@@ -111,7 +113,7 @@ public class ItemController {
                 expected)));
     }
 
-    @Operation(summary = "Delete an item")
+    @Operation(summary = "Delete an item", responses = @ApiResponse(responseCode = "204", description = "Deleted"))
     @DeleteMapping("/{id}")
     public Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Caller caller, @PathVariable String id,
                                              @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {

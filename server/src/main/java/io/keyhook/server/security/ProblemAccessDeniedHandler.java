@@ -18,7 +18,7 @@ class ProblemAccessDeniedHandler implements ServerAccessDeniedHandler {
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, AccessDeniedException denied) {
         ApiProblem problem = RouteAuthorization.missingScope(exchange)
-                .map(RouteAuthorization::missingScopeProblem)
+                .map(ApiProblem::missingScope)
                 .orElseGet(() -> ApiProblem.forbidden("forbidden", "not allowed"));
         return writer.write(exchange, problem.problem());
     }

@@ -1,7 +1,6 @@
 package io.keyhook.server.security;
 
 import io.keyhook.api.apikey.Scope;
-import io.keyhook.server.web.ApiProblem;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.core.Authentication;
@@ -44,12 +43,5 @@ public final class RouteAuthorization implements ReactiveAuthorizationManager<Au
     /** The scope a denied request lacked, if it was denied for want of one. */
     static Optional<Scope> missingScope(ServerWebExchange exchange) {
         return Optional.ofNullable(exchange.getAttribute(MISSING_SCOPE));
-    }
-
-    /** The problem for a credential that lacks the scope a route needs. */
-    public static ApiProblem missingScopeProblem(Scope needed) {
-        ApiProblem missing = ApiProblem.forbidden("missing-scope", "this request needs the scope " + needed.value());
-        missing.problem().setProperty("requiredScope", needed.value());
-        return missing;
     }
 }

@@ -1,5 +1,6 @@
 package io.keyhook.server.web;
 
+import io.keyhook.api.apikey.Scope;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
@@ -37,6 +38,18 @@ public class ApiProblem extends RuntimeException {
 
     public static ApiProblem notFound(String what) {
         return of(HttpStatus.NOT_FOUND, "not-found", "Not found", what + " not found");
+    }
+
+    /** A credential without the scope a request needs; the problem names it as {@code requiredScope}. */
+    public static ApiProblem missingScope(Scope scope) {
+        ApiProblem missing = forbidden("missing-scope", "this request needs the scope " + scope.value());
+        missing.problem.setProperty("requiredScope", scope.value());
+        return missing;
+    }
+
+    public static ApiProblem rateLimited(long limitPerMinute, long retryAfterSeconds) {
+        return of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests", "the key's limit of "
+                + limitPerMinute + " requests per minute is used up; retry in " + retryAfterSeconds + " s");
     }
 
     public static ApiProblem unauthorized(String detail) {

@@ -1,5 +1,8 @@
 package io.keyhook.server.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keyhook.server.infra.KeyhookProperties;
+import io.keyhook.server.security.JwtSigningKey;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeIn;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
@@ -7,6 +10,7 @@ import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import io.swagger.v3.oas.annotations.security.SecuritySchemes;
+import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -23,6 +27,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 @OpenAPIDefinition(
         info = @Info(title = "Keyhook API", version = "v1",
+                summary = "Self-hosted API keys and webhooks for an inventory application",
                 description = "API keys and webhooks for your inventory. Errors are RFC 9457 problems."),
         security = {@SecurityRequirement(name = OpenApiConfig.BEARER), @SecurityRequirement(name = OpenApiConfig.API_KEY)})
 @SecuritySchemes({
@@ -41,10 +46,12 @@ public class OpenApiConfig {
     /**
      * Every operation declares the problems it can answer: 400 for any request (a malformed one, an
      * unknown field or parameter), 401, 403 and 429 where a credential is needed, 404 where the path
-     * names a resource. An operation's own declaration of a status wins.
+     * names a resource. An operation's own declaration of a status wins. Then every request body,
+     * success answer and problem gets its example ({@link ApiExamples}).
      */
     @Bean
-    OpenApiCustomizer problemResponses() {
+    OpenApiCustomizer problemsAndExamples(ObjectMapper json, KeyhookProperties properties, JwtSigningKey signingKey) {
+        ApiExamples examples = new ApiExamples(json, properties, signingKey.publicKeys().toJSONObject(true));
         return openApi -> {
             openApi.getComponents().addSchemas(PROBLEM, new ObjectSchema()
                     .description("An RFC 9457 problem")
@@ -52,7 +59,15 @@ public class OpenApiConfig {
                     .addProperty("title", new StringSchema())
                     .addProperty("status", new IntegerSchema())
                     .addProperty("detail", new StringSchema())
-                    .addProperty("instance", new StringSchema()));
+                    .addProperty("instance", new StringSchema())
+                    .addProperty("errors", new ArraySchema().description("For invalid input: each invalid field")
+                            .items(new ObjectSchema()
+                                    .addProperty("field", new StringSchema())
+                                    .addProperty("message", new StringSchema())))
+                    .addProperty("requiredScope", new StringSchema()
+                            .description("For missing-scope: the scope the request needs"))
+                    .addProperty("reason", new StringSchema()
+                            .description("For a refused API key: the reason its usage audit records")));
             openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
                 ApiResponses responses = operation.getResponses();
                 problem(responses, "400", "The request is malformed or not valid");
@@ -66,6 +81,7 @@ public class OpenApiConfig {
                     problem(responses, "404", "Not found in this organization");
                 }
             }));
+            examples.addTo(openApi);
         };
     }
 

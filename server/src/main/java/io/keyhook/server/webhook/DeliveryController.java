@@ -1,6 +1,7 @@
 package io.keyhook.server.webhook;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.keyhook.api.delivery.DeliveryView;
 import io.keyhook.api.delivery.FindDelivery;
 import io.keyhook.api.delivery.RedeliverDelivery;
@@ -21,7 +22,6 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 import java.net.URI;
-import java.util.Map;
 
 /** One delivery with all its attempts, and redelivery of one that did not succeed (same {@code webhook-id}). */
 @RestController
@@ -42,10 +42,10 @@ public class DeliveryController {
         return find(caller, id);
     }
 
-    @Operation(summary = "Attempt a delivery again")
+    @Operation(summary = "Attempt a delivery again", responses = @ApiResponse(responseCode = "202",
+            description = "A new series of attempts is under way (Location: the delivery)", useReturnTypeSchema = true))
     @PostMapping("/{id}/redeliver")
-    public Mono<ResponseEntity<Map<String, String>>> redeliver(@AuthenticationPrincipal Caller caller,
-                                                               @PathVariable String id) {
+    public Mono<ResponseEntity<AcceptedDelivery>> redeliver(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         return find(caller, id)
                 .flatMap(delivery -> Mono.defer(() -> queries.query(new FindWebhookSubscription(caller.organizationId(),
                         delivery.subscriptionId()), WebhookSubscriptionView.class)))
@@ -56,7 +56,7 @@ public class DeliveryController {
                         "the subscription is disabled; enable it before redelivering")))
                 .flatMap(subscription -> commands.send(new RedeliverDelivery(id, caller.organizationId())))
                 .thenReturn(ResponseEntity.accepted().location(URI.create("/api/v1/deliveries/" + id))
-                        .body(Map.of("deliveryId", id)));
+                        .body(new AcceptedDelivery(id)));
     }
 
     private Mono<DeliveryView> find(Caller caller, String id) {

@@ -1,6 +1,9 @@
 package io.keyhook.server.webhook;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.keyhook.api.common.FindProjectedVersion;
 import io.keyhook.api.delivery.DeliveryIds;
 import io.keyhook.api.delivery.DeliveryPage;
@@ -99,7 +102,8 @@ public class WebhookController {
         return WebhookEventTypes.ALL;
     }
 
-    @Operation(summary = "Create a webhook subscription (answers its signing secret once)")
+    @Operation(summary = "Create a webhook subscription (answers its signing secret once)", responses = @ApiResponse(
+            responseCode = "201", description = "The subscription, with its secret this once", useReturnTypeSchema = true))
     @PostMapping
     public Mono<ResponseEntity<SubscriptionWithSecret>> create(@AuthenticationPrincipal Caller caller,
                                                                @Valid @RequestBody WebhookRequest request) {
@@ -144,7 +148,7 @@ public class WebhookController {
                 .map(view -> new SubscriptionWithSecret(null, view, warnings(request.url())));
     }
 
-    @Operation(summary = "Delete a webhook subscription")
+    @Operation(summary = "Delete a webhook subscription", responses = @ApiResponse(responseCode = "204", description = "Deleted"))
     @DeleteMapping("/{id}")
     public Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         return commands.<Long>send(new DeleteWebhookSubscription(id, caller.organizationId()))
@@ -165,10 +169,10 @@ public class WebhookController {
                 .map(view -> new SubscriptionWithSecret(secret, view, List.of()));
     }
 
-    @Operation(summary = "Send a test event to a subscription")
+    @Operation(summary = "Send a test event to a subscription", responses = @ApiResponse(responseCode = "202",
+            description = "The test delivery is under way (Location: the delivery)", useReturnTypeSchema = true))
     @PostMapping("/{id}/test")
-    public Mono<ResponseEntity<Map<String, String>>> test(@AuthenticationPrincipal Caller caller,
-                                                          @PathVariable String id) {
+    public Mono<ResponseEntity<AcceptedDelivery>> test(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         return find(caller, id).flatMap(subscription -> {
             if (!subscription.active()) {
                 return Mono.error(ApiProblem.of(HttpStatus.CONFLICT, "subscription-disabled", "Subscription disabled",
@@ -183,7 +187,7 @@ public class WebhookController {
                             WebhookEventTypes.WEBHOOK_TEST, body, clock.instant()))
                     .then(readYourWrites.await(FindProjectedVersion.DELIVERIES, deliveryId, 0))
                     .thenReturn(ResponseEntity.accepted().location(URI.create("/api/v1/deliveries/" + deliveryId))
-                            .body(Map.of("deliveryId", deliveryId)));
+                            .body(new AcceptedDelivery(deliveryId)));
         });
     }
 
@@ -200,7 +204,10 @@ public class WebhookController {
     }
 
     /** The timeline live: the latest deliveries first (oldest of them first), then every change as it happens. */
-    @Operation(summary = "Stream a subscription's deliveries live (server-sent events)")
+    @Operation(summary = "Stream a subscription's deliveries live (server-sent events)", responses = @ApiResponse(
+            responseCode = "200", description = "Server-sent events: a `delivery` event for each delivery and each"
+            + " change of one (data: a DeliveryView, id: its id and version), a `keep-alive` comment every 15 s",
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string"))))
     @GetMapping(path = "/{id}/deliveries/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public Flux<ServerSentEvent<DeliveryView>> stream(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         Flux<ServerSentEvent<DeliveryView>> deliveries = queries.subscriptionQuery(
@@ -210,9 +217,9 @@ public class WebhookController {
                         .flatMapMany(latest -> Flux.fromIterable(oldestFirst(latest)))
                         .concatWith(result.updates())
                         .doFinally(signal -> result.close()))
-                .map(view -> ServerSentEvent.builder(view).id(view.id() + ":" + view.version()).event("delivery").build());
+                .map(DeliveryEvents::of);
         Flux<ServerSentEvent<DeliveryView>> heartbeat = Flux.interval(HEARTBEAT)
-                .map(tick -> ServerSentEvent.<DeliveryView>builder().comment("keep-alive").build());
+                .map(tick -> DeliveryEvents.keepAlive());
         return find(caller, id).thenMany(Flux.merge(deliveries, heartbeat));
     }
 

@@ -2,7 +2,9 @@ package io.keyhook.server.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keyhook.command.apikey.ApiKeyFormat;
 import io.keyhook.server.KeyhookAppTest;
+import io.keyhook.webhook.signing.WebhookSignature;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -38,8 +40,7 @@ class ApiDocsTest extends KeyhookAppTest {
      */
     @Test
     void everyOperationHasASummaryAndItsProblems() throws Exception {
-        JsonNode document = new ObjectMapper().readTree(api.http().get().uri("/v3/api-docs").exchange()
-                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody());
+        JsonNode document = document();
         List<String> operations = new ArrayList<>();
         document.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(method -> {
             String name = method.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
@@ -64,6 +65,86 @@ class ApiDocsTest extends KeyhookAppTest {
         }));
         assertThat(operations).hasSizeGreaterThan(30).contains("POST /api/v1/items", "GET /.well-known/jwks.json");
         assertThat(document.at("/components/schemas/Problem/properties/type").isMissingNode()).isFalse();
+    }
+
+    /**
+     * What Redocly's {@code no-invalid-media-type-examples} and {@code no-invalid-schema-examples} check,
+     * and more: every request body and every success answer with a body has an example, every declared
+     * problem an example problem, and each of them, like every schema's own example, fits its schema
+     * (no property it does not declare).
+     */
+    @Test
+    void everyOperationHasExamplesThatFitTheirSchemas() throws Exception {
+        JsonNode document = document();
+        SchemaCheck check = new SchemaCheck(document);
+        List<String> problems = new ArrayList<>();
+        List<String> examples = new ArrayList<>();
+        document.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(method -> {
+            String name = method.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
+            JsonNode operation = method.getValue();
+            if (operation.has("requestBody")) {
+                assertThat(operation.at("/requestBody/content").size()).as(name + " request media types").isPositive();
+                operation.at("/requestBody/content").fields().forEachRemaining(media ->
+                        examples.add(example(check, name + " request " + media.getKey(), media.getValue(), problems)));
+            }
+            List<String> successes = new ArrayList<>();
+            operation.path("responses").fields().forEachRemaining(response -> {
+                if (response.getKey().startsWith("2")) {
+                    successes.add(response.getKey());
+                }
+                if (response.getKey().startsWith("2") || response.getKey().startsWith("4")) {
+                    response.getValue().path("content").fields().forEachRemaining(media -> examples.add(example(check,
+                            name + " " + response.getKey() + " " + media.getKey(), media.getValue(), problems)));
+                }
+            });
+            assertThat(successes).as(name + " success answers").isNotEmpty();
+            if (!successes.equals(List.of("204"))) {
+                assertThat(examples).as(name + " has a success example")
+                        .anyMatch(example -> example.startsWith(name + " 2"));
+            }
+        }));
+        document.at("/components/schemas").fields().forEachRemaining(schema -> schema.getValue().path("examples")
+                .forEach(example -> check.problems(example, schema.getValue())
+                        .forEach(problem -> problems.add("schema " + schema.getKey() + problem))));
+        assertThat(problems).isEmpty();
+        assertThat(examples).hasSizeGreaterThan(150).contains("POST /api/v1/items request application/json",
+                "POST /api/v1/items 201 application/json", "GET /api/v1/api-keys/{id}/usage 200 application/x-ndjson",
+                "POST /api/v1/items 400 application/problem+json");
+        assertThat(document.at("/components/schemas/ItemView/examples/0/id").asText()).isNotBlank();
+    }
+
+    /** Looks like the real thing, opens nothing: the examples' key, signing secret and login token. */
+    @Test
+    void theExamplesCredentialsHaveTheRealFormatsAndOpenNothing() throws Exception {
+        JsonNode document = document();
+        String key = document.at("/paths/~1api~1v1~1api-keys/post/responses/201/content/application~1json/example/key")
+                .asText();
+        String prefix = document.at("/paths/~1api~1v1~1api-keys/post/responses/201/content/application~1json/example/prefix")
+                .asText();
+        assertThat(ApiKeyFormat.parse(key)).map(ApiKeyFormat.Parsed::prefix).contains(prefix);
+        String secret = document.at("/paths/~1api~1v1~1webhooks/post/responses/201/content/application~1json/example/secret")
+                .asText();
+        assertThat(WebhookSignature.isValidSecret(secret)).isTrue();
+        String token = document.at("/paths/~1api~1v1~1auth~1login/post/responses/200/content/application~1json/example/token")
+                .asText();
+        assertThat(token.split("\\.")).hasSize(3);
+
+        api.http().get().uri("/api/v1/auth/me").header("X-API-Key", key).exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:keyhook:problem:invalid-api-key");
+        api.http().get().uri("/api/v1/auth/me").header("Authorization", "Bearer " + token).exchange()
+                .expectStatus().isUnauthorized();
+    }
+
+    private static String example(SchemaCheck check, String name, JsonNode media, List<String> problems) {
+        assertThat(media.has("example")).as(name + " has an example").isTrue();
+        check.problems(media.get("example"), media.path("schema")).forEach(problem -> problems.add(name + problem));
+        return name;
+    }
+
+    private JsonNode document() throws Exception {
+        return new ObjectMapper().readTree(api.http().get().uri("/v3/api-docs").exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody());
     }
 
     @Test
