@@ -10,6 +10,7 @@ public enum ErrorCode {
     EMAIL_TAKEN(409, "Email already registered"),
     INSUFFICIENT_STOCK(409, "Insufficient stock"),
     CONFLICT(409, "Conflicting change"),
+    SUBSCRIPTION_DISABLED(409, "Subscription disabled"),
     INVALID(400, "Invalid request");
 
     private final int status;

@@ -6,6 +6,8 @@ import io.keyhook.api.webhook.DeleteWebhookSubscription;
 import io.keyhook.api.webhook.DisableWebhookSubscription;
 import io.keyhook.api.webhook.RecordDeliveryOutcome;
 import io.keyhook.api.webhook.RotateWebhookSecret;
+import io.keyhook.api.webhook.SendTestWebhook;
+import io.keyhook.api.webhook.TestWebhookRequested;
 import io.keyhook.api.webhook.UpdateWebhookSubscription;
 import io.keyhook.api.webhook.WebhookDeliveryFailureCounted;
 import io.keyhook.api.webhook.WebhookDeliveryFailuresCleared;
@@ -91,6 +93,16 @@ public class WebhookSubscription {
         apply(new WebhookSecretRotated(subscriptionId, organizationId, command.encryptedSecret(), encryptedSecret,
                 previousValidUntil));
         return AggregateLifecycle.getVersion();
+    }
+
+    @CommandHandler
+    public void handle(SendTestWebhook command) {
+        requireVisibleTo(command.organizationId());
+        if (!active) {
+            throw rejected(ErrorCode.SUBSCRIPTION_DISABLED,
+                    "the subscription is disabled; enable it before sending a test");
+        }
+        apply(new TestWebhookRequested(subscriptionId, organizationId, command.eventId()));
     }
 
     @CommandHandler

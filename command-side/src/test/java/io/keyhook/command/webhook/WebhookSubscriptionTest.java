@@ -5,6 +5,8 @@ import io.keyhook.api.webhook.CreateWebhookSubscription;
 import io.keyhook.api.webhook.DisableWebhookSubscription;
 import io.keyhook.api.webhook.RecordDeliveryOutcome;
 import io.keyhook.api.webhook.RotateWebhookSecret;
+import io.keyhook.api.webhook.SendTestWebhook;
+import io.keyhook.api.webhook.TestWebhookRequested;
 import io.keyhook.api.webhook.UpdateWebhookSubscription;
 import io.keyhook.api.webhook.WebhookDeliveryFailureCounted;
 import io.keyhook.api.webhook.WebhookDeliveryFailuresCleared;
@@ -98,6 +100,21 @@ class WebhookSubscriptionTest {
                 .expectExceptionDetails(ErrorCode.NOT_FOUND);
         fixture.given(CREATED)
                 .when(new RotateWebhookSecret(SUB, "org-2", "v1.next", Duration.ZERO))
+                .expectExceptionDetails(ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void aTestIsSentOnlyToAnActiveSubscriptionOfTheCaller() {
+        fixture.given(CREATED)
+                .when(new SendTestWebhook(SUB, ORG, "event-1"))
+                .expectEvents(new TestWebhookRequested(SUB, ORG, "event-1"));
+        fixture.given(CREATED, new WebhookSubscriptionDisabled(SUB, ORG, "gone"))
+                .when(new SendTestWebhook(SUB, ORG, "event-2"))
+                .expectNoEvents()
+                .expectExceptionDetails(ErrorCode.SUBSCRIPTION_DISABLED);
+        fixture.given(CREATED)
+                .when(new SendTestWebhook(SUB, "org-2", "event-3"))
+                .expectNoEvents()
                 .expectExceptionDetails(ErrorCode.NOT_FOUND);
     }
 }

@@ -10,13 +10,13 @@ import io.keyhook.api.delivery.DeliveryPage;
 import io.keyhook.api.delivery.DeliveryStatus;
 import io.keyhook.api.delivery.DeliveryView;
 import io.keyhook.api.delivery.FindDeliveries;
-import io.keyhook.api.delivery.ScheduleDelivery;
 import io.keyhook.api.delivery.WatchDeliveries;
 import io.keyhook.api.webhook.CreateWebhookSubscription;
 import io.keyhook.api.webhook.DeleteWebhookSubscription;
 import io.keyhook.api.webhook.FindWebhookSubscription;
 import io.keyhook.api.webhook.FindWebhookSubscriptions;
 import io.keyhook.api.webhook.RotateWebhookSecret;
+import io.keyhook.api.webhook.SendTestWebhook;
 import io.keyhook.api.webhook.UpdateWebhookSubscription;
 import io.keyhook.api.webhook.WebhookEventTypes;
 import io.keyhook.api.webhook.WebhookSubscriptionPage;
@@ -27,7 +27,6 @@ import io.keyhook.server.web.ApiProblem;
 import io.keyhook.server.web.Commands;
 import io.keyhook.server.web.Paging;
 import io.keyhook.server.web.ReadYourWrites;
-import io.keyhook.webhook.dispatch.WebhookPayloads;
 import io.keyhook.webhook.signing.SecretCipher;
 import io.keyhook.webhook.signing.WebhookSignature;
 import io.keyhook.webhook.target.TargetGuard;
@@ -56,7 +55,6 @@ import reactor.core.scheduler.Schedulers;
 
 import java.net.URI;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -80,11 +78,10 @@ public class WebhookController {
     private final SecretCipher cipher;
     private final TargetGuard guard;
     private final SecureRandom random;
-    private final Clock clock;
     private final Duration defaultGrace;
 
     public WebhookController(Commands commands, ReactorQueryGateway queries, ReadYourWrites readYourWrites,
-                             SecretCipher cipher, TargetGuard guard, SecureRandom random, Clock clock,
+                             SecretCipher cipher, TargetGuard guard, SecureRandom random,
                              KeyhookProperties properties) {
         this.commands = commands;
         this.queries = queries;
@@ -92,7 +89,6 @@ public class WebhookController {
         this.cipher = cipher;
         this.guard = guard;
         this.random = random;
-        this.clock = clock;
         this.defaultGrace = properties.webhooks().secretGracePeriod();
     }
 
@@ -173,22 +169,12 @@ public class WebhookController {
             description = "The test delivery is under way (Location: the delivery)", useReturnTypeSchema = true))
     @PostMapping("/{id}/test")
     public Mono<ResponseEntity<AcceptedDelivery>> test(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
-        return find(caller, id).flatMap(subscription -> {
-            if (!subscription.active()) {
-                return Mono.error(ApiProblem.of(HttpStatus.CONFLICT, "subscription-disabled", "Subscription disabled",
-                        "the subscription is disabled; enable it before sending a test"));
-            }
-            String eventId = UUID.randomUUID().toString();
-            String deliveryId = DeliveryIds.of(eventId, id);
-            String body = WebhookPayloads.body(eventId, WebhookEventTypes.WEBHOOK_TEST, clock.instant(),
-                    caller.organizationId(), Map.of("message", "This is a test webhook from Keyhook.",
-                            "subscriptionId", id));
-            return commands.send(ScheduleDelivery.unattempted(deliveryId, id, caller.organizationId(), eventId,
-                            WebhookEventTypes.WEBHOOK_TEST, body, clock.instant()))
-                    .then(readYourWrites.await(FindProjectedVersion.DELIVERIES, deliveryId, 0))
-                    .thenReturn(ResponseEntity.accepted().location(URI.create("/api/v1/deliveries/" + deliveryId))
-                            .body(new AcceptedDelivery(deliveryId)));
-        });
+        String eventId = UUID.randomUUID().toString();
+        String deliveryId = DeliveryIds.of(eventId, id);
+        return commands.send(new SendTestWebhook(id, caller.organizationId(), eventId))
+                .then(readYourWrites.await(FindProjectedVersion.DELIVERIES, deliveryId, 0))
+                .thenReturn(ResponseEntity.accepted().location(URI.create("/api/v1/deliveries/" + deliveryId))
+                        .body(new AcceptedDelivery(deliveryId)));
     }
 
     @Operation(summary = "List a subscription's deliveries")

@@ -8,6 +8,7 @@ import io.keyhook.api.item.ItemDeleted;
 import io.keyhook.api.item.ItemLowStock;
 import io.keyhook.api.item.ItemUpdated;
 import io.keyhook.api.item.StockAdjusted;
+import io.keyhook.api.webhook.TestWebhookRequested;
 import io.keyhook.api.webhook.WebhookEventTypes;
 import io.keyhook.api.webhook.WebhookTarget;
 import io.keyhook.api.webhook.WebhookTargetDirectory;
@@ -81,6 +82,18 @@ public class WebhookDispatcher {
     void on(UserAdded event, EventMessage<?> message) {
         dispatch(WebhookEventTypes.USER_ADDED, event.organizationId(), message, data("userId", event.userId(),
                 "email", event.email(), "role", event.role().value()));
+    }
+
+    /** A test goes to the subscription that asked for it, whatever event types it chose. */
+    @EventHandler
+    void on(TestWebhookRequested event, EventMessage<?> message) {
+        String body = WebhookPayloads.body(event.eventId(), WebhookEventTypes.WEBHOOK_TEST, message.getTimestamp(),
+                event.organizationId(), data("message", "This is a test webhook from Keyhook.",
+                        "subscriptionId", event.subscriptionId()));
+        firstAttempts.start(ScheduleDelivery.unattempted(DeliveryIds.of(event.eventId(), event.subscriptionId()),
+                event.subscriptionId(), event.organizationId(), event.eventId(), WebhookEventTypes.WEBHOOK_TEST, body,
+                message.getTimestamp()));
+        firstAttempts.endOfEvent();
     }
 
     private void dispatch(String eventType, String organizationId, EventMessage<?> message, Map<String, Object> data) {
