@@ -67,6 +67,21 @@ public class UsageProjection {
                 .then(mongo.dropCollection(LastUseDocument.class)));
     }
 
+    /** Removes one key's audit (entries, daily counts, last use), to be rebuilt with {@link #project}. */
+    public void forget(String keyId) {
+        Query ofKey = Query.query(Criteria.where("keyId").is(keyId));
+        await(mongo.remove(ofKey, UsageDocument.class)
+                .then(mongo.remove(ofKey, DailyUsageDocument.class))
+                .then(mongo.remove(Query.query(Criteria.where("_id").is(keyId)), LastUseDocument.class)));
+    }
+
+    /** Writes attempts read again from the event store exactly as the live projection writes a batch. */
+    public void project(List<EventMessage<ApiKeyUsageRecorded>> attempts) {
+        UsageBatch batch = new UsageBatch();
+        attempts.forEach(attempt -> batch.add(attempt.getIdentifier(), attempt.getPayload()));
+        write(batch);
+    }
+
     private UsageBatch currentBatch() {
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get();
         return unitOfWork.root().getOrComputeResource(BATCH, key -> {

@@ -18,8 +18,10 @@ import io.keyhook.server.web.Paging;
 import org.axonframework.extensions.reactor.queryhandling.gateway.ReactorQueryGateway;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -27,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
@@ -41,9 +44,11 @@ public class ApiKeyUsageController {
     private static final int EXPORT_PAGE = 500;
 
     private final ReactorQueryGateway queries;
+    private final UsageRebuilds rebuilds;
 
-    public ApiKeyUsageController(ReactorQueryGateway queries) {
+    public ApiKeyUsageController(ReactorQueryGateway queries, UsageRebuilds rebuilds) {
         this.queries = queries;
+        this.rebuilds = rebuilds;
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
@@ -82,6 +87,26 @@ public class ApiKeyUsageController {
     public Mono<List<DailyUsage>> daily(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         return requireKey(caller, id).then(Mono.defer(() -> queries.query(
                 new FindDailyUsage(caller.organizationId(), id), ResponseTypes.multipleInstancesOf(DailyUsage.class))));
+    }
+
+    /** For an organization's admin, after a read model went wrong: nothing of other organizations is touched. */
+    @Operation(summary = "Rebuild an API key's usage audit from the event store", responses = @ApiResponse(
+            responseCode = "202", description = "The rebuild runs in the background (Location: its progress)",
+            useReturnTypeSchema = true))
+    @PostMapping("/rebuild")
+    public Mono<ResponseEntity<UsageRebuild>> rebuild(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
+        return requireKey(caller, id).then(Mono.defer(() -> rebuilds.start(id)))
+                .map(rebuild -> ResponseEntity.accepted()
+                        .location(URI.create("/api/v1/api-keys/" + id + "/usage/rebuild/" + rebuild.id()))
+                        .body(rebuild));
+    }
+
+    @Operation(summary = "Get the progress of a usage audit rebuild")
+    @GetMapping("/rebuild/{rebuildId}")
+    public Mono<UsageRebuild> rebuildProgress(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+                                              @PathVariable String rebuildId) {
+        return requireKey(caller, id).then(Mono.fromSupplier(() -> rebuilds.progress(id, rebuildId)
+                .orElseThrow(() -> ApiProblem.notFound("rebuild"))));
     }
 
     private Mono<ApiKeyView> requireKey(Caller caller, String id) {

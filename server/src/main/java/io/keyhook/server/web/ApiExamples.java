@@ -34,12 +34,13 @@ import io.keyhook.server.admin.ReplayRequest;
 import io.keyhook.server.apikey.IssueApiKeyRequest;
 import io.keyhook.server.apikey.IssuedApiKey;
 import io.keyhook.server.apikey.RotateApiKeyRequest;
-import io.keyhook.server.security.RouteScopes;
+import io.keyhook.server.apikey.UsageRebuild;
 import io.keyhook.server.infra.KeyhookProperties;
 import io.keyhook.server.item.ItemRequest;
 import io.keyhook.server.item.StockRequest;
 import io.keyhook.server.security.Caller;
 import io.keyhook.server.security.IssuedToken;
+import io.keyhook.server.security.RouteScopes;
 import io.keyhook.server.webhook.AcceptedDelivery;
 import io.keyhook.server.webhook.DeliveryEvents;
 import io.keyhook.server.webhook.RotateSecretRequest;
@@ -103,6 +104,7 @@ final class ApiExamples {
     static final String DELIVERY_ID = DeliveryIds.of(EVENT_ID, SUBSCRIPTION_ID);
     static final String KEY_ID = "f4429fe0-5741-4268-bd3a-38905d190d59";
     static final String REPLAY_ID = "73d1c723-53b5-4a9d-a75c-9692449cb755";
+    static final String REBUILD_ID = "0e6f8a1c-2b3d-4e5f-9a7b-8c9d0e1f2a3b";
     static final String ADA = "ada@example.com";
     static final String BOB = "bob@example.com";
     static final String ADA_ID = UserIds.forEmail(ADA);
@@ -223,7 +225,8 @@ final class ApiExamples {
         if (problem == null) {
             return null;
         }
-        problem.setInstance(URI.create(resource == null ? path : path.replace("{id}", resource.id())));
+        String instance = resource == null ? path : path.replace("{id}", resource.id());
+        problem.setInstance(URI.create(instance.replace("{rebuildId}", REBUILD_ID)));
         return tree(problem);
     }
 
@@ -359,6 +362,10 @@ final class ApiExamples {
         byReason.put(UsageReason.OK.value(), 1423L);
         byReason.put(UsageReason.MISSING_SCOPE.value(), 1L);
         add(new DailyUsage(LocalDate.of(2026, 3, 1), 1423, 1, byReason));
+        Instant rebuildStarted = ROTATED.plusSeconds(600);
+        add(new UsageRebuild(REBUILD_ID, KEY_ID, rebuildStarted, 0, false, null));
+        on("GET", "/api/v1/api-keys/{id}/usage/rebuild/{rebuildId}", JSON,
+                tree(new UsageRebuild(REBUILD_ID, KEY_ID, rebuildStarted, 1424, true, null)));
     }
 
     private static String prefix(String key) {

@@ -16,6 +16,7 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.http.MediaType;
 
@@ -152,6 +153,48 @@ class UsageAuditTest extends KeyhookAppTest {
         assertThat(daily(admin, id)).isEqualTo(dailyBefore);
         assertThat(api.get(admin, "/api/v1/api-keys/" + id).expectBody(String.class).returnResult().getResponseBody())
                 .isEqualTo(keyBefore);
+    }
+
+    @Test
+    void anOrganizationsAdminRebuildsOneKeysAuditWhileTheProjectionGoesOn() {
+        Session admin = api.signup("Acme");
+        JsonNode rebuilt = api.issueKey(admin, Map.of("name", "rebuilt", "scopes", List.of("items:read")));
+        JsonNode other = api.issueKey(admin, Map.of("name", "other", "scopes", List.of("items:read")));
+        String id = rebuilt.get("id").asText();
+        String otherId = other.get("id").asText();
+        KeyClient client = api.withKey(rebuilt.get("key").asText());
+        KeyClient otherClient = api.withKey(other.get("key").asText());
+        client.get(ITEMS).expectStatus().isOk();
+        client.post(ITEMS, Map.of("name", "Bolt", "quantity", 1)).expectStatus().isForbidden();
+        client.get("/api/v1/auth/me").expectStatus().isOk();
+        otherClient.get(ITEMS).expectStatus().isOk();
+        awaitTrail(admin, id, 3);
+        awaitTrail(admin, otherId, 1);
+        String trailBefore = export(admin, id);
+        String dailyBefore = daily(admin, id);
+        String otherBefore = export(admin, otherId);
+
+        Query ofKey = Query.query(Criteria.where("keyId").is(id));
+        Stream.of("api_key_usage", "api_key_daily_usage")
+                .forEach(collection -> mongo.remove(ofKey, collection).block(Duration.ofSeconds(10)));
+        assertThat(export(admin, id)).isEmpty();
+
+        Session stranger = api.signup("Elsewhere");
+        api.post(stranger, "/api/v1/api-keys/" + id + "/usage/rebuild", Map.of()).expectStatus().isNotFound();
+        JsonNode started = api.post(admin, "/api/v1/api-keys/" + id + "/usage/rebuild", Map.of())
+                .expectStatus().isAccepted()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        otherClient.get(ITEMS).expectStatus().isOk();
+        String progress = "/api/v1/api-keys/" + id + "/usage/rebuild/" + started.get("id").asText();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> api.get(admin, progress).expectStatus().isOk()
+                .expectBody().jsonPath("$.done").isEqualTo(true).jsonPath("$.entriesRebuilt").isEqualTo(3));
+        api.get(admin, progress).expectBody().jsonPath("$.failure").doesNotExist();
+
+        assertThat(export(admin, id)).isEqualTo(trailBefore);
+        assertThat(daily(admin, id)).isEqualTo(dailyBefore);
+        awaitTrail(admin, otherId, 2);
+        assertThat(export(admin, otherId)).endsWith(otherBefore);
+        api.get(stranger, progress).expectStatus().isNotFound();
     }
 
     @Test
