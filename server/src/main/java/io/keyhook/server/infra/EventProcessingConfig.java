@@ -2,6 +2,7 @@ package io.keyhook.server.infra;
 
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import io.keyhook.query.apikey.UsageProjection;
 import io.keyhook.webhook.circuit.CircuitBreaker;
 import io.keyhook.webhook.dispatch.WebhookDispatcher;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
@@ -18,7 +19,8 @@ import java.util.List;
 /**
  * A handler that fails must stop its processor and be retried, never be logged and skipped: a
  * projection that silently misses an event is wrong forever.
- * <p>Processors take up to {@value #BATCH_SIZE} available events at a time. Most events in the store
+ * <p>Processors take up to {@value #BATCH_SIZE} available events at a time ({@value #USAGE_BATCH_SIZE} for
+ * the usage audit). Most events in the store
  * are usage audits that most processors ignore; with batches of one, each ignored event would cost
  * every processor a token write. A batch only takes what is already there, so it adds no latency.
  * <p>The webhook dispatcher and circuit breaker start at the head of the stream: history that
@@ -31,6 +33,8 @@ import java.util.List;
 public class EventProcessingConfig {
 
     static final int BATCH_SIZE = 100;
+    /** Attempts arrive with every key-authenticated request: the usage audit is projected in bigger batches. */
+    static final int USAGE_BATCH_SIZE = 200;
 
     @Autowired
     public void configureProcessors(EventProcessingConfigurer processing, ObjectProvider<ReadModelBackend> readModels) {
@@ -39,6 +43,8 @@ public class EventProcessingConfig {
         processing.registerDefaultListenerInvocationErrorHandler(configuration -> PropagatingErrorHandler.instance());
         processing.registerTrackingEventProcessorConfiguration(configuration ->
                 TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(BATCH_SIZE));
+        processing.registerTrackingEventProcessorConfiguration(UsageProjection.GROUP, configuration ->
+                TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(USAGE_BATCH_SIZE));
         for (String group : List.of(WebhookDispatcher.GROUP, CircuitBreaker.GROUP)) {
             processing.registerTrackingEventProcessorConfiguration(group, configuration ->
                     TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(BATCH_SIZE)

@@ -164,8 +164,9 @@ class ItemFlowTest extends KeyhookAppTest {
                 .expectNext(0L)
                 .then(() -> api.post(admin, "/api/v1/items/" + id + "/stock", Map.of("delta", -7)).expectStatus().isOk())
                 // The stock change and the low-stock crossing may be projected in one batch: then only
-                // the version the batch reached is pushed.
-                .thenConsumeWhile(version -> version == 1L)
+                // the version the batch reached is pushed. The create's own push (version 0) may still be
+                // on its way when the subscription reads its first answer.
+                .thenConsumeWhile(version -> version <= 1L)
                 .expectNext(2L)
                 .thenCancel()
                 .verify(Duration.ofSeconds(30));
@@ -187,7 +188,9 @@ class ItemFlowTest extends KeyhookAppTest {
                         .flatMapMany(result -> result.initialResult().concatWith(result.updates())))
                 .assertNext(item -> assertThat(item.quantity()).isEqualTo(10))
                 .then(() -> api.post(admin, "/api/v1/items/" + id + "/stock", Map.of("delta", -7)).expectStatus().isOk())
-                .thenConsumeWhile(item -> item.version() < 2, item -> assertThat(item.quantity()).isEqualTo(3))
+                // The create's own push may still be on its way when the first answer is read.
+                .thenConsumeWhile(item -> item.version() < 2,
+                        item -> assertThat(item.quantity()).isEqualTo(item.version() == 0 ? 10 : 3))
                 .assertNext(item -> {
                     assertThat(item.version()).isEqualTo(2);
                     assertThat(item.quantity()).isEqualTo(3);
