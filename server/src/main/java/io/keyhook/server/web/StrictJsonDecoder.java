@@ -27,7 +27,7 @@ import java.util.Optional;
 
 /**
  * Reads request bodies with a copy of the application's ObjectMapper that refuses what it does not
- * understand: an unknown field (all of them are named, not just the first), a field given twice
+ * understand: an unknown field (all of them, not just the first), a field given twice
  * (instead of keeping the last), a fraction where a whole number belongs (instead of cutting it off),
  * a number or boolean where a string belongs and a string where a number or boolean belongs (instead
  * of converting it), and anything after the JSON value. The shared ObjectMapper stays tolerant, since
