@@ -125,6 +125,7 @@ class MalformedRequestsTest extends KeyhookAppTest {
                 Case.json("null for a required field", 400, "POST /api/v1/items HTTP/1.1", "{\"name\": \"Bolt\", \"quantity\": null}", auth),
                 Case.json("unknown enum value", 400, "POST /api/v1/users HTTP/1.1",
                         "{\"email\": \"x@example.com\", \"password\": \"long enough\", \"role\": \"superuser\"}", auth),
+                Case.json("a null in a list", 400, "POST /api/v1/api-keys HTTP/1.1", "{\"name\": \"k\", \"scopes\": [null]}", auth),
                 Case.json("unparsable instant", 400, "POST /api/v1/api-keys HTTP/1.1",
                         "{\"name\": \"k\", \"scopes\": [\"items:read\"], \"expiresAt\": \"tomorrow\"}", auth),
                 Case.json("unknown field", 400, "POST /api/v1/webhooks HTTP/1.1",
