@@ -56,8 +56,9 @@ class MalformedRequestsTest extends KeyhookAppTest {
         String webhookId = api.post(admin, "/api/v1/webhooks", Map.of("url", "http://localhost:1/hook",
                 "eventTypes", List.of("item.created"))).expectStatus().isCreated()
                 .expectBody(JsonNode.class).returnResult().getResponseBody().get("id").asText();
-        String readOnlyKey = "X-API-Key: " + api.issueKey(admin, Map.of("name", "reader", "scopes", List.of("items:read")))
-                .get("key").asText();
+        JsonNode reader = api.issueKey(admin, Map.of("name", "reader", "scopes", List.of("items:read")));
+        String readOnlyKey = "X-API-Key: " + reader.get("key").asText();
+        String usage = "/api/v1/api-keys/" + reader.get("id").asText() + "/usage";
         byte[] twoMebibytes = ("{\"name\": \"" + "x".repeat(2 * 1024 * 1024) + "\", \"quantity\": 1}")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] invalidUtf8 = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xff, (byte) 0xfe, '"', '}'};
@@ -145,6 +146,8 @@ class MalformedRequestsTest extends KeyhookAppTest {
                         "{\"url\": \"http://localhost:1/hook\", \"eventTypes\": [\"item.created\"], \"active\": \"true\"}", auth),
                 Case.json("a number for a boolean", 400, "PUT /api/v1/webhooks/" + webhookId + " HTTP/1.1",
                         "{\"url\": \"http://localhost:1/hook\", \"eventTypes\": [\"item.created\"], \"active\": 1}", auth),
+                Case.json("an expiry beyond the year 9999", 400, "POST /api/v1/api-keys HTTP/1.1",
+                        "{\"name\": \"k\", \"scopes\": [\"items:read\"], \"expiresAt\": \"+999999999-12-31T23:59:59Z\"}", auth),
                 // query parameters
                 Case.of("negative page", 400, "GET /api/v1/items?page=-1 HTTP/1.1", auth),
                 Case.of("size not a number", 400, "GET /api/v1/items?size=abc HTTP/1.1", auth),
@@ -153,6 +156,9 @@ class MalformedRequestsTest extends KeyhookAppTest {
                 Case.of("a filter the API does not have", 400, "GET /api/v1/webhooks/" + webhookId + "/deliveries?state=failed HTTP/1.1", auth),
                 Case.of("an unknown status filter value", 400, "GET /api/v1/webhooks/" + webhookId + "/deliveries?status=lost HTTP/1.1", auth),
                 Case.of("unparsable from", 400, "GET /api/v1/api-keys/" + itemId + "/usage?from=yesterday HTTP/1.1", auth),
+                Case.of("from before the year 0", 400, "GET " + usage + "?from=-999999999-01-01T00:00:00Z HTTP/1.1", auth),
+                Case.of("to beyond the year 9999, as NDJSON", 400, "GET " + usage + "?to=%2B999999999-12-31T23:59:59Z HTTP/1.1",
+                        auth, "Accept: application/x-ndjson"),
                 // routes and credentials
                 Case.of("unknown route", 404, "GET /api/v1/nothing-here HTTP/1.1", auth),
                 Case.of("unknown API version", 404, "GET /api/v2/items HTTP/1.1", auth),
