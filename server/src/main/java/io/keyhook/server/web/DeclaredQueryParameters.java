@@ -1,13 +1,9 @@
 package io.keyhook.server.web;
 
 import io.keyhook.server.apikey.PresentedKey;
-import org.springframework.boot.autoconfigure.web.reactive.WebFluxRegistrations;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.reactive.result.method.RequestMappingInfo;
-import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
 
 import java.lang.reflect.Method;
@@ -23,32 +19,18 @@ import java.util.stream.Stream;
  * An endpoint that takes query parameters (the lists and their filters) takes only the ones its
  * method declares with {@code @RequestParam}: {@code ?state=failed} where the filter is
  * {@code status} is a 400 naming {@code state}, not a silently unfiltered list. WebFlux has no
- * handler interceptors: the check runs where the request mapping has matched the method (a model
- * attribute advice would build and invoke a handler method of its own on every request).
+ * handler interceptors: {@link ApiHandlerMapping} runs the check where the request mapping has
+ * matched the method (a model attribute advice would build and invoke a handler method of its own on
+ * every request).
  */
-@Configuration(proxyBeanMethods = false)
-public class DeclaredQueryParameters implements WebFluxRegistrations {
-
-    private static final String OWN_HANDLERS = "io.keyhook.server.";
+final class DeclaredQueryParameters {
 
     /** Per handler method: the names it declares, or nothing when it takes any (a map) or none. */
     private final Map<Method, Optional<List<String>>> acceptedByMethod = new ConcurrentHashMap<>();
 
-    @Override
-    public RequestMappingHandlerMapping getRequestMappingHandlerMapping() {
-        return new RequestMappingHandlerMapping() {
-            @Override
-            protected void handleMatch(RequestMappingInfo info, HandlerMethod handlerMethod,
-                                       ServerWebExchange exchange) {
-                super.handleMatch(info, handlerMethod, exchange);
-                refuseUndeclared(exchange, handlerMethod);
-            }
-        };
-    }
-
     void refuseUndeclared(ServerWebExchange exchange, HandlerMethod method) {
         Set<String> sent = exchange.getRequest().getQueryParams().keySet();
-        if (sent.isEmpty() || !method.getBeanType().getName().startsWith(OWN_HANDLERS)) {
+        if (sent.isEmpty()) {
             return;
         }
         acceptedByMethod.computeIfAbsent(method.getMethod(), declared -> accepted(method)).ifPresent(accepted -> {

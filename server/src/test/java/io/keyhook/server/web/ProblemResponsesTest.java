@@ -92,6 +92,22 @@ class ProblemResponsesTest extends KeyhookAppTest {
                 .contentType(MediaType.TEXT_PLAIN).bodyValue("name=Bolt").exchange(), 415);
     }
 
+    /** The answer's media type is settled before the handler runs: a write whose answer would be refused is not made. */
+    @Test
+    void aWriteWhoseAnswerCannotBeAcceptedIsNotMade() {
+        Session admin = api.signup("Acme");
+        String itemId = api.createItem(admin, "Bolt", 5, 0).get("id").asText();
+        problem(api.http().post().uri("/api/v1/items").header(HttpHeaders.AUTHORIZATION, admin.bearer())
+                .accept(MediaType.APPLICATION_XML).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"name\": \"Nut\", \"quantity\": 1}").exchange(), 406)
+                .jsonPath("$.type").isEqualTo("urn:keyhook:problem:http-406");
+        problem(api.http().delete().uri("/api/v1/items/" + itemId).header(HttpHeaders.AUTHORIZATION, admin.bearer())
+                .accept(MediaType.TEXT_PLAIN).exchange(), 406);
+        api.get(admin, "/api/v1/items").expectBody()
+                .jsonPath("$.total").isEqualTo(1)
+                .jsonPath("$.items[0].id").isEqualTo(itemId);
+    }
+
     @Test
     void problemsNeverCarryStackTraces() {
         Session admin = api.signup("Acme");
