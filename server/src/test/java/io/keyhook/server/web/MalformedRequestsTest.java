@@ -173,6 +173,10 @@ class MalformedRequestsTest extends KeyhookAppTest {
                 Case.of("empty bearer", 401, "GET /api/v1/items HTTP/1.1", "Authorization: Bearer"),
                 Case.of("basic credentials", 401, "GET /api/v1/items HTTP/1.1", "Authorization: Basic Zm9vOmJhcg=="),
                 Case.of("made-up API key", 401, "GET /api/v1/items HTTP/1.1", "X-API-Key: kh_live_madeup"),
+                Case.of("two Authorization headers", 400, "GET /api/v1/items HTTP/1.1", auth, "Authorization: Bearer junk"),
+                Case.of("a key header twice", 400, "GET /api/v1/items HTTP/1.1", readOnlyKey, readOnlyKey),
+                Case.of("a key in each of two places", 400, "GET /api/v1/items HTTP/1.1", readOnlyKey,
+                        readOnlyKey.replace("X-API-Key: ", "Authorization: Bearer ")),
                 Case.json("a key without the scope", 403, "POST /api/v1/items HTTP/1.1", ITEM, readOnlyKey));
 
         RawHttp http = new RawHttp(port);
