@@ -167,6 +167,7 @@ class MalformedRequestsTest extends KeyhookAppTest {
                 Case.of("unknown route", 404, "GET /api/v1/nothing-here HTTP/1.1", auth),
                 Case.of("unknown API version", 404, "GET /api/v2/items HTTP/1.1", auth),
                 Case.of("unknown item", 404, "GET /api/v1/items/not-an-id HTTP/1.1", auth),
+                Case.of("redelivery of an id a URI cannot hold", 404, "POST /api/v1/deliveries/%7Bid%7D/redeliver HTTP/1.1", auth),
                 Case.of("unknown route outside the API", 404, "GET /.well-known/nothing HTTP/1.1"),
                 Case.of("no credentials", 401, "GET /api/v1/items HTTP/1.1"),
                 Case.of("unknown route, no credentials", 401, "GET /api/v1/nothing-here HTTP/1.1"),
