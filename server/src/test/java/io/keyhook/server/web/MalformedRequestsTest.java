@@ -8,12 +8,15 @@ import io.keyhook.server.KeyhookAppTest;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,8 +51,16 @@ class MalformedRequestsTest extends KeyhookAppTest {
         }
     }
 
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream zip = new GZIPOutputStream(bytes)) {
+            zip.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
     @TestFactory
-    Stream<DynamicTest> everyMalformedRequestIsAProblem() {
+    Stream<DynamicTest> everyMalformedRequestIsAProblem() throws IOException {
         Session admin = api.signup("Malformed");
         String auth = "Authorization: " + admin.bearer();
         String itemId = api.createItem(admin, "Bolt", 5, 0).get("id").asText();
@@ -107,6 +118,10 @@ class MalformedRequestsTest extends KeyhookAppTest {
                         ITEM.getBytes(StandardCharsets.UTF_8), auth),
                 new Case("body without a content type", 415, "POST /api/v1/items HTTP/1.1",
                         List.of(auth, "Content-Length: " + ITEM.length()), ITEM.getBytes(StandardCharsets.UTF_8)),
+                Case.withBody("a compressed body", 415, "POST /api/v1/items HTTP/1.1", "application/json", gzip(ITEM),
+                        auth, "Content-Encoding: gzip"),
+                Case.withBody("a body that only claims a content coding", 415, "POST /api/v1/items HTTP/1.1",
+                        "application/json", ITEM.getBytes(StandardCharsets.UTF_8), auth, "Content-Encoding: br"),
                 Case.of("accepts only XML", 406, "GET /api/v1/items HTTP/1.1", auth, "Accept: application/xml"),
                 Case.of("accepts only CSV", 406, "GET /api/v1/webhooks/event-types HTTP/1.1", auth, "Accept: text/csv"),
                 Case.of("unparsable accept header", 406, "GET /api/v1/items HTTP/1.1", auth, "Accept: ;;;"),
