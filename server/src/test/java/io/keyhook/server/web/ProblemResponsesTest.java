@@ -3,6 +3,9 @@ package io.keyhook.server.web;
 import io.keyhook.server.Api.Session;
 import io.keyhook.server.KeyhookAppTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -106,6 +109,15 @@ class ProblemResponsesTest extends KeyhookAppTest {
         api.get(admin, "/api/v1/items").expectBody()
                 .jsonPath("$.total").isEqualTo(1)
                 .jsonPath("$.items[0].id").isEqualTo(itemId);
+    }
+
+    /** A request for an unknown id is an everyday 404, not a warning with a stack trace in the log. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aWriteToAnUnknownIdLogsNoStackTrace(CapturedOutput output) {
+        Session admin = api.signup("Acme");
+        problem(json(admin, "/api/v1/items/no-such-item/stock", "{\"delta\": 1}"), 404);
+        assertThat(output.getAll()).doesNotContain("no-such-item");
     }
 
     @Test
