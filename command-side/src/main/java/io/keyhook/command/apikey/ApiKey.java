@@ -9,6 +9,7 @@ import io.keyhook.api.apikey.RevokeApiKey;
 import io.keyhook.api.apikey.RotateApiKey;
 import io.keyhook.api.apikey.Scope;
 import io.keyhook.api.common.ErrorCode;
+import io.keyhook.api.common.Timestamps;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
@@ -64,6 +65,9 @@ public class ApiKey {
         }
         if (command.expiresAt() != null && !command.expiresAt().isAfter(now())) {
             throw rejected(ErrorCode.INVALID, "expiresAt must be in the future");
+        }
+        if (command.expiresAt() != null && !Timestamps.inRange(command.expiresAt())) {
+            throw rejected(ErrorCode.INVALID, "expiresAt " + Timestamps.RANGE);
         }
         Integer rateLimit = command.rateLimitPerMinute();
         if (rateLimit != null && (rateLimit < 1 || rateLimit > MAX_RATE_LIMIT_PER_MINUTE)) {

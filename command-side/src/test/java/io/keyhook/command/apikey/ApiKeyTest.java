@@ -91,6 +91,21 @@ class ApiKeyTest {
                 .expectExceptionDetails(ErrorCode.INVALID);
     }
 
+    /** An expiry no store can hold would stop the projection that reads its event, for every organization. */
+    @Test
+    void refusesAnExpiryBeyondTheYear9999() {
+        fixture.givenCurrentTime(NOW)
+                .when(new IssueApiKey(KEY, ORG, "user-1", Role.ADMIN, READ, "ci", READ, Environment.LIVE,
+                        "kh_live_AAAAAAAA", "lookup-1", null, Instant.parse("+999999999-12-31T23:59:59Z"), null, null))
+                .expectNoEvents()
+                .expectExceptionDetails(ErrorCode.INVALID)
+                .expectExceptionMessage("expiresAt must be a time in the years 0000 to 9999");
+        fixture.givenCurrentTime(NOW)
+                .when(new IssueApiKey(KEY, ORG, "user-1", Role.ADMIN, READ, "ci", READ, Environment.LIVE,
+                        "kh_live_AAAAAAAA", "lookup-1", null, Instant.parse("9999-12-31T23:59:59Z"), null, null))
+                .expectEvents(issued(Instant.parse("9999-12-31T23:59:59Z")));
+    }
+
     @Test
     void normalisesTheAllowlistToNetworks() {
         fixture.givenCurrentTime(NOW)

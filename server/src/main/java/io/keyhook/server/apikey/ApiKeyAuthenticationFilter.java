@@ -26,7 +26,9 @@ import java.util.Optional;
  * API-key authentication in the security filter chain. Every attempt with a key, allowed or denied,
  * is appended to the event store before the request goes on: an allowed request is served only
  * once its audit event is durable, and answered 503 if the event store does not take it. A client
- * address that keeps failing is turned away for a while without touching storage at all.
+ * address that keeps failing is turned away for a while without touching storage at all. A request
+ * with more than one credential (a key and a login token, two keys, one header twice) is refused
+ * before any of them is looked at.
  * <p>Not a {@code WebFilter} bean on purpose: it runs inside the security chain only, not again in
  * the application's filter chain.
  */
@@ -64,13 +66,13 @@ public class ApiKeyAuthenticationFilter {
         if (!request.getPath().value().startsWith(API_PATHS)) {
             return chain.filter(exchange);
         }
+        if (PresentedKey.isAmbiguous(request, allowQueryParam)) {
+            return problems.write(exchange, ApiProblem.of(HttpStatus.BAD_REQUEST, "ambiguous-credentials",
+                    "Ambiguous credentials", "send one credential, once: an API key or a login token").problem());
+        }
         Optional<String> presented = PresentedKey.from(request, allowQueryParam);
         if (presented.isEmpty()) {
             return chain.filter(exchange);
-        }
-        if (PresentedKey.alsoCarriesLoginToken(request)) {
-            return problems.write(exchange, ApiProblem.of(HttpStatus.BAD_REQUEST, "ambiguous-credentials",
-                    "Ambiguous credentials", "send either an API key or a login token, not both").problem());
         }
         InetAddress client = clientAddress.of(request);
         String clientText = ClientAddress.text(client);

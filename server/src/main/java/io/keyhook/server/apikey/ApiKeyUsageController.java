@@ -12,6 +12,7 @@ import io.keyhook.api.apikey.FindDailyUsage;
 import io.keyhook.api.apikey.UsageEntry;
 import io.keyhook.api.apikey.UsageOutcome;
 import io.keyhook.api.apikey.UsagePage;
+import io.keyhook.api.common.Timestamps;
 import io.keyhook.server.security.Caller;
 import io.keyhook.server.web.ApiProblem;
 import io.keyhook.server.web.Paging;
@@ -58,6 +59,8 @@ public class ApiKeyUsageController {
                                 @RequestParam(required = false) String outcome,
                                 @RequestParam(defaultValue = "0") int page,
                                 @RequestParam(defaultValue = "20") int size) {
+        requireInRange("from", from);
+        requireInRange("to", to);
         Paging paging = Paging.of(page, size);
         FindApiKeyUsage query = new FindApiKeyUsage(caller.organizationId(), id, from, to, outcome(outcome),
                 paging.page(), paging.size());
@@ -72,6 +75,8 @@ public class ApiKeyUsageController {
                                    @RequestParam(required = false) Instant from,
                                    @RequestParam(required = false) Instant to,
                                    @RequestParam(required = false) String outcome) {
+        requireInRange("from", from);
+        requireInRange("to", to);
         UsageOutcome filter = outcome(outcome);
         // An upper bound fixed at the start keeps pages stable while new attempts arrive.
         Instant until = to != null ? to : Instant.now().plusSeconds(1);
@@ -112,6 +117,13 @@ public class ApiKeyUsageController {
     private Mono<ApiKeyView> requireKey(Caller caller, String id) {
         return Mono.defer(() -> queries.query(new FindApiKey(caller.organizationId(), id), ApiKeyView.class))
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("API key")));
+    }
+
+    /** The read model cannot compare with an instant it cannot store. */
+    private static void requireInRange(String parameter, Instant value) {
+        if (value != null && !Timestamps.inRange(value)) {
+            throw ApiProblem.invalidField(parameter, Timestamps.RANGE);
+        }
     }
 
     private static UsageOutcome outcome(String value) {

@@ -4,6 +4,7 @@ import io.keyhook.command.apikey.ApiKeyFormat;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,10 +35,17 @@ public final class PresentedKey {
         return Optional.empty();
     }
 
-    /** Whether the request also carries a login token, which together with a key is ambiguous. */
-    static boolean alsoCarriesLoginToken(ServerHttpRequest request) {
-        String bearer = bearerValue(request);
-        return bearer != null && !ApiKeyFormat.looksLikeKey(bearer);
+    /**
+     * Whether the request carries more than one credential: a key and a login token, two keys, or one
+     * header twice. Which one counts would be a guess, and one of them could pass unchecked.
+     */
+    static boolean isAmbiguous(ServerHttpRequest request, boolean allowQueryParam) {
+        HttpHeaders headers = request.getHeaders();
+        int credentials = headers.getOrEmpty(HttpHeaders.AUTHORIZATION).size() + headers.getOrEmpty(HEADER).size();
+        if (allowQueryParam) {
+            credentials += request.getQueryParams().getOrDefault(QUERY_PARAM, List.of()).size();
+        }
+        return credentials > 1;
     }
 
     public static boolean isKeyBearer(ServerHttpRequest request) {

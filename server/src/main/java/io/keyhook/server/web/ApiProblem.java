@@ -11,6 +11,9 @@ import java.util.stream.Collectors;
 /** An error meant for the client, rendered as an RFC 9457 problem. */
 public class ApiProblem extends RuntimeException {
 
+    /** A body of a mebibyte can hold a hundred thousand wrong fields; the problem names this many of them. */
+    public static final int MAX_NAMED_FIELDS = 20;
+
     private final transient ProblemDetail problem;
 
     private ApiProblem(ProblemDetail problem) {
@@ -29,10 +32,13 @@ public class ApiProblem extends RuntimeException {
         return invalidFields(List.of(new FieldProblem(field, message)));
     }
 
+    /** Names the first {@link #MAX_NAMED_FIELDS} and counts the rest. */
     public static ApiProblem invalidFields(List<FieldProblem> errors) {
+        List<FieldProblem> named = errors.stream().limit(MAX_NAMED_FIELDS).toList();
+        String more = errors.size() > named.size() ? "; and " + (errors.size() - named.size()) + " more" : "";
         ApiProblem invalid = of(HttpStatus.BAD_REQUEST, "validation", "Invalid request",
-                errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; ")));
-        invalid.problem.setProperty("errors", errors);
+                named.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; ")) + more);
+        invalid.problem.setProperty("errors", named);
         return invalid;
     }
 

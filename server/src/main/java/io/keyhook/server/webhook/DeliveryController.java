@@ -55,8 +55,9 @@ public class DeliveryController {
                         : Mono.error(ApiProblem.of(HttpStatus.CONFLICT, "subscription-disabled", "Subscription disabled",
                         "the subscription is disabled; enable it before redelivering")))
                 .flatMap(subscription -> commands.send(new RedeliverDelivery(id, caller.organizationId())))
-                .thenReturn(ResponseEntity.accepted().location(URI.create("/api/v1/deliveries/" + id))
-                        .body(new AcceptedDelivery(id)));
+                // Built once the delivery is found: the path's id may be anything a URI cannot hold.
+                .then(Mono.fromSupplier(() -> ResponseEntity.accepted().location(URI.create("/api/v1/deliveries/" + id))
+                        .body(new AcceptedDelivery(id))));
     }
 
     private Mono<DeliveryView> find(Caller caller, String id) {

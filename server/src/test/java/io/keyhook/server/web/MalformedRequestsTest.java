@@ -8,12 +8,15 @@ import io.keyhook.server.KeyhookAppTest;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,16 +51,25 @@ class MalformedRequestsTest extends KeyhookAppTest {
         }
     }
 
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream zip = new GZIPOutputStream(bytes)) {
+            zip.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
     @TestFactory
-    Stream<DynamicTest> everyMalformedRequestIsAProblem() {
+    Stream<DynamicTest> everyMalformedRequestIsAProblem() throws IOException {
         Session admin = api.signup("Malformed");
         String auth = "Authorization: " + admin.bearer();
         String itemId = api.createItem(admin, "Bolt", 5, 0).get("id").asText();
         String webhookId = api.post(admin, "/api/v1/webhooks", Map.of("url", "http://localhost:1/hook",
                 "eventTypes", List.of("item.created"))).expectStatus().isCreated()
                 .expectBody(JsonNode.class).returnResult().getResponseBody().get("id").asText();
-        String readOnlyKey = "X-API-Key: " + api.issueKey(admin, Map.of("name", "reader", "scopes", List.of("items:read")))
-                .get("key").asText();
+        JsonNode reader = api.issueKey(admin, Map.of("name", "reader", "scopes", List.of("items:read")));
+        String readOnlyKey = "X-API-Key: " + reader.get("key").asText();
+        String usage = "/api/v1/api-keys/" + reader.get("id").asText() + "/usage";
         byte[] twoMebibytes = ("{\"name\": \"" + "x".repeat(2 * 1024 * 1024) + "\", \"quantity\": 1}")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] invalidUtf8 = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xff, (byte) 0xfe, '"', '}'};
@@ -106,6 +118,10 @@ class MalformedRequestsTest extends KeyhookAppTest {
                         ITEM.getBytes(StandardCharsets.UTF_8), auth),
                 new Case("body without a content type", 415, "POST /api/v1/items HTTP/1.1",
                         List.of(auth, "Content-Length: " + ITEM.length()), ITEM.getBytes(StandardCharsets.UTF_8)),
+                Case.withBody("a compressed body", 415, "POST /api/v1/items HTTP/1.1", "application/json", gzip(ITEM),
+                        auth, "Content-Encoding: gzip"),
+                Case.withBody("a body that only claims a content coding", 415, "POST /api/v1/items HTTP/1.1",
+                        "application/json", ITEM.getBytes(StandardCharsets.UTF_8), auth, "Content-Encoding: br"),
                 Case.of("accepts only XML", 406, "GET /api/v1/items HTTP/1.1", auth, "Accept: application/xml"),
                 Case.of("accepts only CSV", 406, "GET /api/v1/webhooks/event-types HTTP/1.1", auth, "Accept: text/csv"),
                 Case.of("unparsable accept header", 406, "GET /api/v1/items HTTP/1.1", auth, "Accept: ;;;"),
@@ -125,6 +141,7 @@ class MalformedRequestsTest extends KeyhookAppTest {
                 Case.json("null for a required field", 400, "POST /api/v1/items HTTP/1.1", "{\"name\": \"Bolt\", \"quantity\": null}", auth),
                 Case.json("unknown enum value", 400, "POST /api/v1/users HTTP/1.1",
                         "{\"email\": \"x@example.com\", \"password\": \"long enough\", \"role\": \"superuser\"}", auth),
+                Case.json("a null in a list", 400, "POST /api/v1/api-keys HTTP/1.1", "{\"name\": \"k\", \"scopes\": [null]}", auth),
                 Case.json("unparsable instant", 400, "POST /api/v1/api-keys HTTP/1.1",
                         "{\"name\": \"k\", \"scopes\": [\"items:read\"], \"expiresAt\": \"tomorrow\"}", auth),
                 Case.json("unknown field", 400, "POST /api/v1/webhooks HTTP/1.1",
@@ -132,24 +149,50 @@ class MalformedRequestsTest extends KeyhookAppTest {
                 Case.json("unknown field on sign-up, no credentials", 400, "POST /api/v1/auth/signup HTTP/1.1",
                         "{\"organization\": \"O\", \"email\": \"" + Api.uniqueEmail("u") + "\", \"password\": \"long enough\", \"plan\": \"pro\"}"),
                 Case.json("garbled If-Match", 400, "PUT /api/v1/items/" + itemId + " HTTP/1.1", ITEM, auth, "If-Match: yesterday"),
+                Case.json("a field given twice", 400, "POST /api/v1/items/" + itemId + "/stock HTTP/1.1",
+                        "{\"delta\": 1, \"delta\": 2}", auth),
+                Case.json("a field given twice, the last one valid", 400, "POST /api/v1/items HTTP/1.1",
+                        "{\"name\": \"\", \"name\": \"Bolt\", \"quantity\": 1}", auth),
+                Case.json("a number for a string", 400, "POST /api/v1/items HTTP/1.1", "{\"name\": 12345, \"quantity\": 1}", auth),
+                Case.json("a boolean for a string", 400, "POST /api/v1/auth/signup HTTP/1.1",
+                        "{\"organization\": true, \"email\": \"" + Api.uniqueEmail("u") + "\", \"password\": \"long enough\"}"),
+                Case.json("a numeric string for a number", 400, "POST /api/v1/items HTTP/1.1", "{\"name\": \"Bolt\", \"quantity\": \"7\"}", auth),
+                Case.json("a string for a boolean", 400, "PUT /api/v1/webhooks/" + webhookId + " HTTP/1.1",
+                        "{\"url\": \"http://localhost:1/hook\", \"eventTypes\": [\"item.created\"], \"active\": \"true\"}", auth),
+                Case.json("a number for a boolean", 400, "PUT /api/v1/webhooks/" + webhookId + " HTTP/1.1",
+                        "{\"url\": \"http://localhost:1/hook\", \"eventTypes\": [\"item.created\"], \"active\": 1}", auth),
+                Case.json("an expiry beyond the year 9999", 400, "POST /api/v1/api-keys HTTP/1.1",
+                        "{\"name\": \"k\", \"scopes\": [\"items:read\"], \"expiresAt\": \"+999999999-12-31T23:59:59Z\"}", auth),
                 // query parameters
                 Case.of("negative page", 400, "GET /api/v1/items?page=-1 HTTP/1.1", auth),
                 Case.of("size not a number", 400, "GET /api/v1/items?size=abc HTTP/1.1", auth),
                 Case.of("size zero", 400, "GET /api/v1/items?size=0 HTTP/1.1", auth),
                 Case.of("page beyond int", 400, "GET /api/v1/items?page=99999999999 HTTP/1.1", auth),
+                Case.of("page in hexadecimal", 400, "GET /api/v1/items?page=0x10 HTTP/1.1", auth),
+                Case.of("size with a blank in it", 400, "GET /api/v1/items?size=1%200 HTTP/1.1", auth),
                 Case.of("a filter the API does not have", 400, "GET /api/v1/webhooks/" + webhookId + "/deliveries?state=failed HTTP/1.1", auth),
                 Case.of("an unknown status filter value", 400, "GET /api/v1/webhooks/" + webhookId + "/deliveries?status=lost HTTP/1.1", auth),
                 Case.of("unparsable from", 400, "GET /api/v1/api-keys/" + itemId + "/usage?from=yesterday HTTP/1.1", auth),
+                Case.of("from before the year 0", 400, "GET " + usage + "?from=-999999999-01-01T00:00:00Z HTTP/1.1", auth),
+                Case.of("to beyond the year 9999, as NDJSON", 400, "GET " + usage + "?to=%2B999999999-12-31T23:59:59Z HTTP/1.1",
+                        auth, "Accept: application/x-ndjson"),
+                Case.of("a paging parameter given twice", 400, "GET /api/v1/items?page=0&page=1 HTTP/1.1", auth),
+                Case.of("a filter given twice", 400, "GET /api/v1/webhooks/" + webhookId + "/deliveries?status=failed&status=pending HTTP/1.1", auth),
                 // routes and credentials
                 Case.of("unknown route", 404, "GET /api/v1/nothing-here HTTP/1.1", auth),
                 Case.of("unknown API version", 404, "GET /api/v2/items HTTP/1.1", auth),
                 Case.of("unknown item", 404, "GET /api/v1/items/not-an-id HTTP/1.1", auth),
+                Case.of("redelivery of an id a URI cannot hold", 404, "POST /api/v1/deliveries/%7Bid%7D/redeliver HTTP/1.1", auth),
                 Case.of("unknown route outside the API", 404, "GET /.well-known/nothing HTTP/1.1"),
                 Case.of("no credentials", 401, "GET /api/v1/items HTTP/1.1"),
                 Case.of("unknown route, no credentials", 401, "GET /api/v1/nothing-here HTTP/1.1"),
                 Case.of("empty bearer", 401, "GET /api/v1/items HTTP/1.1", "Authorization: Bearer"),
                 Case.of("basic credentials", 401, "GET /api/v1/items HTTP/1.1", "Authorization: Basic Zm9vOmJhcg=="),
                 Case.of("made-up API key", 401, "GET /api/v1/items HTTP/1.1", "X-API-Key: kh_live_madeup"),
+                Case.of("two Authorization headers", 400, "GET /api/v1/items HTTP/1.1", auth, "Authorization: Bearer junk"),
+                Case.of("a key header twice", 400, "GET /api/v1/items HTTP/1.1", readOnlyKey, readOnlyKey),
+                Case.of("a key in each of two places", 400, "GET /api/v1/items HTTP/1.1", readOnlyKey,
+                        readOnlyKey.replace("X-API-Key: ", "Authorization: Bearer ")),
                 Case.json("a key without the scope", 403, "POST /api/v1/items HTTP/1.1", ITEM, readOnlyKey));
 
         RawHttp http = new RawHttp(port);

@@ -3,6 +3,9 @@ package io.keyhook.server.web;
 import io.keyhook.server.Api.Session;
 import io.keyhook.server.KeyhookAppTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -90,6 +93,31 @@ class ProblemResponsesTest extends KeyhookAppTest {
         problem(api.http().patch().uri("/api/v1/items").header(HttpHeaders.AUTHORIZATION, admin.bearer()).exchange(), 405);
         problem(api.http().post().uri("/api/v1/items").header(HttpHeaders.AUTHORIZATION, admin.bearer())
                 .contentType(MediaType.TEXT_PLAIN).bodyValue("name=Bolt").exchange(), 415);
+    }
+
+    /** The answer's media type is settled before the handler runs: a write whose answer would be refused is not made. */
+    @Test
+    void aWriteWhoseAnswerCannotBeAcceptedIsNotMade() {
+        Session admin = api.signup("Acme");
+        String itemId = api.createItem(admin, "Bolt", 5, 0).get("id").asText();
+        problem(api.http().post().uri("/api/v1/items").header(HttpHeaders.AUTHORIZATION, admin.bearer())
+                .accept(MediaType.APPLICATION_XML).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"name\": \"Nut\", \"quantity\": 1}").exchange(), 406)
+                .jsonPath("$.type").isEqualTo("urn:keyhook:problem:http-406");
+        problem(api.http().delete().uri("/api/v1/items/" + itemId).header(HttpHeaders.AUTHORIZATION, admin.bearer())
+                .accept(MediaType.TEXT_PLAIN).exchange(), 406);
+        api.get(admin, "/api/v1/items").expectBody()
+                .jsonPath("$.total").isEqualTo(1)
+                .jsonPath("$.items[0].id").isEqualTo(itemId);
+    }
+
+    /** A request for an unknown id is an everyday 404, not a warning with a stack trace in the log. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aWriteToAnUnknownIdLogsNoStackTrace(CapturedOutput output) {
+        Session admin = api.signup("Acme");
+        problem(json(admin, "/api/v1/items/no-such-item/stock", "{\"delta\": 1}"), 404);
+        assertThat(output.getAll()).doesNotContain("no-such-item");
     }
 
     @Test

@@ -50,6 +50,20 @@ class UnknownInputTest extends KeyhookAppTest {
                 .jsonPath("$.errors[1].field").isEqualTo("colour");
     }
 
+    /** A mebibyte of wrong fields does not make a problem many times that size. */
+    @Test
+    void aBodyFullOfUnknownFieldsNamesTwentyAndCountsTheRest() {
+        Session admin = api.signup("Acme");
+        StringBuilder body = new StringBuilder("{\"name\": \"Bolt\", \"quantity\": 3");
+        for (int i = 0; i < 5000; i++) {
+            body.append(", \"x").append(i).append("\": ").append(i);
+        }
+        problem(post(admin, "/api/v1/items", body.append('}').toString()))
+                .jsonPath("$.errors.length()").isEqualTo(ApiProblem.MAX_NAMED_FIELDS)
+                .jsonPath("$.errors[0].field").isEqualTo("x0")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).endsWith("; and 4980 more"));
+    }
+
     @Test
     void everyRequestBodyRefusesUnknownFields() {
         Session admin = api.signup("Acme");
