@@ -143,7 +143,7 @@ public class UsageRebuilds {
                 failure));
     }
 
-    private long write(UsageRebuild started, List<EventMessage<ApiKeyUsageRecorded>> batch, long before) throws Exception {
+    private long write(UsageRebuild started, List<EventMessage<ApiKeyUsageRecorded>> batch, long before) {
         if (batch.isEmpty()) {
             return 0;
         }
