@@ -2,6 +2,8 @@ package io.keyhook.query.webhook;
 
 import io.keyhook.api.webhook.WebhookTarget;
 import io.keyhook.api.webhook.WebhookTargetDirectory;
+import io.keyhook.query.common.ReadModelRebuilt;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -16,7 +18,8 @@ import static io.keyhook.query.common.Blocking.await;
  * The webhook subscriptions in memory: loaded from the read model on first use, then kept current by
  * {@link WebhookSubscriptionProjection} with every document it writes. A document replaces the one
  * held only if it is newer, so the first load and the projection may run at the same time. Reads
- * take no lock.
+ * take no lock. After a rebuild of the read model the index is loaded again aside and swapped in
+ * whole, so the dispatcher never sees it empty.
  */
 @Component
 public class WebhookTargetIndex implements WebhookTargetDirectory {
@@ -25,9 +28,13 @@ public class WebhookTargetIndex implements WebhookTargetDirectory {
     private record Entry(WebhookTarget target, Set<String> eventTypes, boolean deleted, long version) {
     }
 
+    private static final class Entries {
+        final Map<String, Entry> bySubscription = new ConcurrentHashMap<>();
+        final Map<String, Map<String, Entry>> byOrganization = new ConcurrentHashMap<>();
+    }
+
     private final WebhookSubscriptionRepository subscriptions;
-    private final Map<String, Entry> bySubscription = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, Entry>> byOrganization = new ConcurrentHashMap<>();
+    private volatile Entries entries = new Entries();
     private volatile boolean loaded;
 
     public WebhookTargetIndex(WebhookSubscriptionRepository subscriptions) {
@@ -37,7 +44,7 @@ public class WebhookTargetIndex implements WebhookTargetDirectory {
     @Override
     public List<WebhookTarget> targetsFor(String organizationId, String eventType) {
         load();
-        Map<String, Entry> ofOrganization = byOrganization.get(organizationId);
+        Map<String, Entry> ofOrganization = entries.byOrganization.get(organizationId);
         if (ofOrganization == null) {
             return List.of();
         }
@@ -50,17 +57,21 @@ public class WebhookTargetIndex implements WebhookTargetDirectory {
     @Override
     public Optional<WebhookTarget> target(String subscriptionId) {
         load();
-        return Optional.ofNullable(bySubscription.get(subscriptionId)).filter(entry -> !entry.deleted())
+        return Optional.ofNullable(entries.bySubscription.get(subscriptionId)).filter(entry -> !entry.deleted())
                 .map(Entry::target);
     }
 
     /** Takes the document as the read model now holds it. */
     void put(WebhookSubscriptionDocument document) {
-        bySubscription.compute(document.id(), (id, held) -> {
+        put(entries, document);
+    }
+
+    private static void put(Entries into, WebhookSubscriptionDocument document) {
+        into.bySubscription.compute(document.id(), (id, held) -> {
             if (held != null && held.version() > document.version()) {
                 return held;
             }
-            Map<String, Entry> ofOrganization = byOrganization.computeIfAbsent(document.organizationId(),
+            Map<String, Entry> ofOrganization = into.byOrganization.computeIfAbsent(document.organizationId(),
                     organization -> new ConcurrentHashMap<>());
             Entry entry = new Entry(document.toTarget(), Set.copyOf(document.eventTypes()), document.deleted(),
                     document.version());
@@ -74,8 +85,16 @@ public class WebhookTargetIndex implements WebhookTargetDirectory {
     }
 
     void clear() {
-        bySubscription.clear();
-        byOrganization.clear();
+        entries = new Entries();
+    }
+
+    /** Runs while the projection is paused, so no document is written while the index is read again. */
+    @EventListener
+    public synchronized void on(ReadModelRebuilt rebuilt) {
+        if (WebhookSubscriptionProjection.GROUP.equals(rebuilt.processingGroup())) {
+            entries = read();
+            loaded = true;
+        }
     }
 
     private void load() {
@@ -84,9 +103,16 @@ public class WebhookTargetIndex implements WebhookTargetDirectory {
         }
         synchronized (this) {
             if (!loaded) {
-                await(subscriptions.findAll().doOnNext(this::put).then());
+                Entries current = entries;
+                await(subscriptions.findAll().doOnNext(document -> put(current, document)).then());
                 loaded = true;
             }
         }
+    }
+
+    private Entries read() {
+        Entries fresh = new Entries();
+        await(subscriptions.findAll().doOnNext(document -> put(fresh, document)).then());
+        return fresh;
     }
 }

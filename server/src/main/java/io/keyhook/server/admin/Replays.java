@@ -1,8 +1,5 @@
 package io.keyhook.server.admin;
 
-import io.keyhook.query.account.AccountProjection;
-import io.keyhook.query.apikey.ApiKeyProjection;
-import io.keyhook.query.webhook.WebhookSubscriptionProjection;
 import io.keyhook.server.web.ApiProblem;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
@@ -17,21 +14,22 @@ import reactor.core.scheduler.Schedulers;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Rebuilds a projection from the event store: stops its processor, resets its tokens (the
  * projection's reset handler empties its read model), and starts it again; it then catches up in
  * the background. Only processors that support a reset qualify, so sagas, which must not act on old
  * events again, can never be replayed. Replays are remembered by this instance only.
- * <p>Groups that serve authentication or webhook routing (accounts, API keys, subscriptions) are
- * not offered: emptying them would refuse valid logins and keys, or drop events for good, until the
- * rebuild ends; they need a rebuild aside and a swap first. One replay per group at a time.
+ * <p>Groups that serve logins, key authentication or webhook routing are never emptied: emptying
+ * them would refuse valid logins and keys, or drop events for good, until the rebuild ends. They
+ * are rebuilt aside and swapped in ({@link AsideRebuilds}). One replay per group at a time.
  */
 @Component
 public class Replays {
@@ -39,27 +37,25 @@ public class Replays {
     private record Replay(String id, String organizationId, String group, Instant startedAt, long total) {
     }
 
-    /** Read models that authentication or webhook routing read on every request or event. */
-    static final Set<String> SERVING = Set.of(AccountProjection.GROUP, ApiKeyProjection.GROUP,
-            WebhookSubscriptionProjection.GROUP);
-
     private final EventProcessingConfiguration processing;
     private final EventStore eventStore;
+    private final AsideRebuilds aside;
     private final Clock clock;
     private final Map<String, Replay> replays = new ConcurrentHashMap<>();
 
-    public Replays(EventProcessingConfiguration processing, EventStore eventStore, Clock clock) {
+    public Replays(EventProcessingConfiguration processing, EventStore eventStore, AsideRebuilds aside, Clock clock) {
         this.processing = processing;
         this.eventStore = eventStore;
+        this.aside = aside;
         this.clock = clock;
     }
 
     Mono<ReplayProgress> start(String organizationId, String group) {
+        if (aside.rebuildsAside(group)) {
+            return aside.start(organizationId, group);
+        }
         StreamingEventProcessor processor = replayable(group).orElseThrow(() -> ApiProblem.invalidField(
-                "processingGroup", SERVING.contains(group)
-                        ? group + " serves authentication or webhook routing and cannot be emptied to be rebuilt;"
-                                + " replayable: " + String.join(", ", replayableGroups())
-                        : "must be one of: " + String.join(", ", replayableGroups())));
+                "processingGroup", "must be one of: " + String.join(", ", replayableGroups())));
         return Mono.fromCallable(() -> {
             // The check and the claim are one step, so two requests cannot both start a replay of a group.
             synchronized (this) {
@@ -83,7 +79,8 @@ public class Replays {
     Optional<ReplayProgress> progress(String organizationId, String id) {
         return Optional.ofNullable(replays.get(id))
                 .filter(replay -> replay.organizationId().equals(organizationId))
-                .flatMap(replay -> replayable(replay.group()).map(processor -> progress(replay, processor)));
+                .flatMap(replay -> replayable(replay.group()).map(processor -> progress(replay, processor)))
+                .or(() -> aside.progress(organizationId, id));
     }
 
     private ReplayProgress progress(Replay replay, StreamingEventProcessor processor) {
@@ -106,17 +103,16 @@ public class Replays {
     private Optional<StreamingEventProcessor> replayable(String group) {
         return processing.eventProcessor(group, StreamingEventProcessor.class)
                 .filter(StreamingEventProcessor::supportsReset)
-                .filter(processor -> !SERVING.contains(processor.getName()));
+                .filter(processor -> !aside.rebuildsAside(processor.getName()));
     }
 
-    private java.util.List<String> replayableGroups() {
-        return processing.eventProcessors().values().stream()
+    /** Every group a replay may rebuild: those that can be reset, and those rebuilt aside. */
+    List<String> replayableGroups() {
+        Stream<String> resettable = processing.eventProcessors().values().stream()
                 .filter(StreamingEventProcessor.class::isInstance)
                 .map(StreamingEventProcessor.class::cast)
                 .filter(StreamingEventProcessor::supportsReset)
-                .map(StreamingEventProcessor::getName)
-                .filter(name -> !SERVING.contains(name))
-                .sorted()
-                .collect(Collectors.toList());
+                .map(StreamingEventProcessor::getName);
+        return Stream.concat(resettable, aside.groups().stream()).distinct().sorted().collect(Collectors.toList());
     }
 }

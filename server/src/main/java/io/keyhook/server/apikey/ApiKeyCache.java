@@ -5,10 +5,13 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.keyhook.api.apikey.ApiKeyCredentials;
 import io.keyhook.api.apikey.FindApiKeyCredentials;
 import io.keyhook.api.apikey.WatchApiKeyCredentials;
+import io.keyhook.query.apikey.ApiKeyProjection;
 import io.keyhook.query.common.FollowedUpdates;
+import io.keyhook.query.common.ReadModelRebuilt;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -26,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * newer push.
  * <p>Reads never lock. An update touches only its own key: the entry per key id remembers which
  * lookup values it occupies, so replacing them costs the same with ten keys or a million.
+ * <p>After a rebuild of the read model the cache forgets everything: each key is taken again from
+ * the rebuilt model on its next use.
  */
 @Component
 public class ApiKeyCache implements SmartLifecycle {
@@ -70,6 +75,14 @@ public class ApiKeyCache implements SmartLifecycle {
             return known;
         });
         return known;
+    }
+
+    @EventListener
+    public void on(ReadModelRebuilt rebuilt) {
+        if (ApiKeyProjection.GROUP.equals(rebuilt.processingGroup())) {
+            byKeyId.clear();
+            byLookup.invalidateAll();
+        }
     }
 
     private static List<String> lookups(ApiKeyCredentials credentials) {
