@@ -76,29 +76,46 @@ public class ApiKeyAuthenticationFilter {
         }
         InetAddress client = clientAddress.of(request);
         String clientText = ClientAddress.text(client);
-        long lockout = rateLimits.failureLockout(clientText);
+        if (!rateLimits.mayBlock()) {
+            return authenticate(exchange, chain, presented.get(), client, clientText, rateLimits.failureLockout(clientText));
+        }
+        return Mono.fromCallable(() -> rateLimits.failureLockout(clientText)).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(lockout -> authenticate(exchange, chain, presented.get(), client, clientText, lockout));
+    }
+
+    private Mono<Void> authenticate(ServerWebExchange exchange, WebFilterChain chain, String presented,
+                                    InetAddress client, String clientText, long lockout) {
         if (lockout > 0) {
             exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(lockout));
             return problems.write(exchange, ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-failed-attempts",
                     "Too many failed attempts", "too many failed authentications from this address; retry in "
                             + lockout + " s").problem());
         }
+        ServerHttpRequest request = exchange.getRequest();
         String path = request.getPath().value();
-        return authenticator.authenticate(presented.get(), client, request.getMethod(), path)
-                .flatMap(attempt -> {
-                    if (attempt.isAuthenticationFailure()) {
-                        rateLimits.recordFailure(clientText);
-                    }
-                    return audit.record(usage(attempt, request, clientText))
-                            .publishOn(Schedulers.parallel())
-                            .then(Mono.defer(() -> answer(attempt, exchange, chain)));
-                })
+        return authenticator.authenticate(presented, client, request.getMethod(), path)
+                .flatMap(attempt -> recordFailure(attempt, clientText)
+                        .then(Mono.defer(() -> audit.record(usage(attempt, request, clientText))))
+                        .publishOn(Schedulers.parallel())
+                        .then(Mono.defer(() -> answer(attempt, exchange, chain))))
                 .onErrorResume(AuditUnavailableException.class, unavailable -> {
                     exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, AUDIT_RETRY_AFTER_SECONDS);
                     return problems.write(exchange, ApiProblem.of(HttpStatus.SERVICE_UNAVAILABLE, "audit-unavailable",
                             "Service unavailable", "the request could not be audited and was not served; retry shortly")
                             .problem());
                 });
+    }
+
+    /** Counts a failed authentication against the client's address (off the event loop if that may block). */
+    private Mono<Void> recordFailure(Attempt attempt, String clientText) {
+        if (!attempt.isAuthenticationFailure()) {
+            return Mono.empty();
+        }
+        if (!rateLimits.mayBlock()) {
+            rateLimits.recordFailure(clientText);
+            return Mono.empty();
+        }
+        return Mono.<Void>fromRunnable(() -> rateLimits.recordFailure(clientText)).subscribeOn(Schedulers.boundedElastic());
     }
 
     private Mono<Void> answer(Attempt attempt, ServerWebExchange exchange, WebFilterChain chain) {

@@ -62,7 +62,10 @@ public class ApiKeyAuthenticator {
                     .switchIfEmpty(Mono.defer(() -> cache.load(prefix)
                             .flatMap(known -> matchSlowHash(known, prefix, digest))));
         }
-        return match.map(found -> decide(found, prefix, client, method, path))
+        return match.flatMap(found -> rateLimits.mayBlock()
+                        ? Mono.fromCallable(() -> decide(found, prefix, client, method, path))
+                                .subscribeOn(Schedulers.boundedElastic())
+                        : Mono.just(decide(found, prefix, client, method, path)))
                 .defaultIfEmpty(Attempt.denied(UsageReason.UNKNOWN_KEY, "no such key", prefix, null));
     }
 

@@ -68,6 +68,9 @@ public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
      * @param failedAuthPerMinute failed key authentications allowed per client address and minute
      * @param auditQueueCapacity  attempts waiting to be appended to the event store before requests get 503
      * @param auditTimeout        how long a request waits for its audit append before it is refused (503)
+     * @param sharedRateLimits    keep rate limits and failed-authentication lockouts in PostgreSQL, shared by
+     *                            every instance (each may overshoot a limit by 2 % before it synchronizes);
+     *                            off: each instance limits on its own
      */
     public record ApiKeys(@DefaultValue("hmac") String hashing,
                           String pepper,
@@ -78,7 +81,8 @@ public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
                           @DefaultValue("30") int writePerMinute,
                           @DefaultValue("10") int failedAuthPerMinute,
                           @DefaultValue("20000") int auditQueueCapacity,
-                          @DefaultValue("5s") Duration auditTimeout) {
+                          @DefaultValue("5s") Duration auditTimeout,
+                          @DefaultValue("false") boolean sharedRateLimits) {
     }
 
     /**

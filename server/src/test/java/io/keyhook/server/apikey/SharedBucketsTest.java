@@ -1,0 +1,55 @@
+package io.keyhook.server.apikey;
+
+import io.github.bucket4j.Bucket;
+import io.keyhook.server.KeyhookAppTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import javax.sql.DataSource;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two instances' shared buckets on one PostgreSQL (the application's): a limit hammered through both
+ * lets through no more than the limit, plus what each may take before it synchronizes, plus what
+ * refilled meanwhile.
+ */
+class SharedBucketsTest extends KeyhookAppTest {
+
+    @Autowired
+    private DataSource dataSource;
+
+    @Test
+    void aLimitHammeredThroughTwoInstancesOvershootsByAtMostWhatEachTakesUnsynchronized() {
+        long limit = 100;
+        String id = "key:" + UUID.randomUUID() + ":read:" + limit;
+        try (SharedBuckets first = new SharedBuckets(dataSource); SharedBuckets second = new SharedBuckets(dataSource)) {
+            List<Bucket> instances = List.of(first.perMinute(id, limit), second.perMinute(id, limit));
+            long started = System.nanoTime();
+            int allowed = 0;
+            for (int attempt = 0; attempt < 4 * limit; attempt++) {
+                if (instances.get(attempt % 2).tryConsume(1)) {
+                    allowed++;
+                }
+            }
+            long refilled = (System.nanoTime() - started) * limit / 60_000_000_000L + 1;
+            assertThat(allowed).isGreaterThanOrEqualTo((int) limit)
+                    .isLessThanOrEqualTo((int) (limit + 2 * SharedBuckets.unsynchronized(limit) + refilled));
+        }
+    }
+
+    @Test
+    void failuresRecordedOnOneInstanceLockTheAddressOutOnTheOther() {
+        String id = "failed-auth:" + UUID.randomUUID();
+        try (SharedBuckets first = new SharedBuckets(dataSource); SharedBuckets second = new SharedBuckets(dataSource)) {
+            Bucket onFirst = first.perMinute(id, 10);
+            for (int failure = 0; failure < 10; failure++) {
+                assertThat(onFirst.tryConsume(1)).isTrue();
+            }
+            assertThat(second.perMinute(id, 10).tryConsume(1))
+                    .as("the second instance sees the first one's failures").isFalse();
+        }
+    }
+}
