@@ -10,6 +10,7 @@ import io.keyhook.api.account.UserCredentials;
 import io.keyhook.api.account.UserIds;
 import io.keyhook.api.account.UserView;
 import io.keyhook.api.common.FindProjectedVersion;
+import io.keyhook.query.common.Republishing;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
@@ -19,15 +20,19 @@ import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import static io.keyhook.query.common.Blocking.await;
 import static io.keyhook.query.common.ProjectedVersions.announce;
+import static io.keyhook.query.common.Republished.atVersion;
 
 /** Organizations and users. Each write is an upsert by id, so handling an event twice changes nothing. */
 @Component
 @ProcessingGroup(AccountProjection.GROUP)
-public class AccountProjection {
+public class AccountProjection implements Republishing {
 
     public static final String GROUP = "accounts";
 
@@ -52,6 +57,21 @@ public class AccountProjection {
         await(users.save(new UserDocument(event.userId(), event.organizationId(), event.email(),
                 event.passwordHash(), event.role(), at, sequence)));
         announce(emitter, FindProjectedVersion.ACCOUNTS, event.userId(), sequence);
+    }
+
+    @Override
+    public String processingGroup() {
+        return GROUP;
+    }
+
+    @Override
+    public Set<String> republish(Map<String, Long> wantedVersions) {
+        Set<String> behind = new HashSet<>(atVersion(wantedVersions, users.findAllById(wantedVersions.keySet()),
+                UserDocument::id, user -> announce(emitter, FindProjectedVersion.ACCOUNTS, user.id(), user.version())));
+        behind.retainAll(atVersion(wantedVersions, organizations.findAllById(wantedVersions.keySet()),
+                OrganizationDocument::id,
+                organization -> announce(emitter, FindProjectedVersion.ACCOUNTS, organization.id(), organization.version())));
+        return behind;
     }
 
     @QueryHandler

@@ -11,6 +11,7 @@ import io.keyhook.api.apikey.FindApiKeyCredentials;
 import io.keyhook.api.apikey.FindApiKeys;
 import io.keyhook.api.apikey.WatchApiKeyCredentials;
 import io.keyhook.api.common.FindProjectedVersion;
+import io.keyhook.query.common.Republishing;
 import io.keyhook.query.common.VersionedUpdates;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -27,11 +28,14 @@ import reactor.core.publisher.Mono;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 import static io.keyhook.query.common.Blocking.await;
 import static io.keyhook.query.common.ProjectedVersions.announce;
+import static io.keyhook.query.common.Republished.atVersion;
 
 /**
  * Keys as their organization lists them, and the credentials authentication needs. Every change of
@@ -41,7 +45,7 @@ import static io.keyhook.query.common.ProjectedVersions.announce;
  */
 @Component
 @ProcessingGroup(ApiKeyProjection.GROUP)
-public class ApiKeyProjection {
+public class ApiKeyProjection implements Republishing {
 
     public static final String GROUP = "api-keys";
     private static final Sort LISTING_ORDER = Sort.by("createdAt", "id");
@@ -96,6 +100,17 @@ public class ApiKeyProjection {
     private void publish(ApiKeyDocument key, long sequence) {
         emitter.emit(WatchApiKeyCredentials.class, query -> true, key.toCredentials());
         announce(emitter, FindProjectedVersion.API_KEYS, key.id(), sequence);
+    }
+
+    @Override
+    public String processingGroup() {
+        return GROUP;
+    }
+
+    @Override
+    public Set<String> republish(Map<String, Long> wantedVersions) {
+        return atVersion(wantedVersions, keys.findAllById(wantedVersions.keySet()), ApiKeyDocument::id,
+                key -> publish(key, key.version()));
     }
 
     @QueryHandler

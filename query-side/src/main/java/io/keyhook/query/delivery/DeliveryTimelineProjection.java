@@ -16,6 +16,7 @@ import io.keyhook.api.delivery.FindDelivery;
 import io.keyhook.api.delivery.FindStuckDeliveries;
 import io.keyhook.api.delivery.WatchDeliveries;
 import io.keyhook.query.common.BatchResources;
+import io.keyhook.query.common.Republishing;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -31,11 +32,14 @@ import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import static io.keyhook.query.common.Blocking.await;
 import static io.keyhook.query.common.ProjectedVersions.announce;
+import static io.keyhook.query.common.Republished.atVersion;
 
 /**
  * The delivery timeline: each delivery with its status, attempts and next attempt time. Every
@@ -46,7 +50,7 @@ import static io.keyhook.query.common.ProjectedVersions.announce;
  */
 @Component
 @ProcessingGroup(DeliveryTimelineProjection.GROUP)
-public class DeliveryTimelineProjection {
+public class DeliveryTimelineProjection implements Republishing {
 
     public static final String GROUP = "deliveries";
     private static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"));
@@ -132,6 +136,17 @@ public class DeliveryTimelineProjection {
         emitter.emit(WatchDeliveries.class, watch -> watch.organizationId().equals(view.organizationId())
                 && watch.subscriptionId().equals(view.subscriptionId()), view);
         announce(emitter, FindProjectedVersion.DELIVERIES, delivery.id(), delivery.version());
+    }
+
+    @Override
+    public String processingGroup() {
+        return GROUP;
+    }
+
+    @Override
+    public Set<String> republish(Map<String, Long> wantedVersions) {
+        return atVersion(wantedVersions, deliveries.findAllById(wantedVersions.keySet()), DeliveryDocument::id,
+                this::publish);
     }
 
     @QueryHandler

@@ -13,6 +13,7 @@ import io.keyhook.api.item.StockAdjusted;
 import io.keyhook.api.item.WatchItem;
 import io.keyhook.query.common.BatchResources;
 import io.keyhook.query.common.VersionedBatch;
+import io.keyhook.query.common.Republishing;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -24,7 +25,10 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -32,6 +36,7 @@ import java.util.function.UnaryOperator;
 
 import static io.keyhook.query.common.Blocking.await;
 import static io.keyhook.query.common.ProjectedVersions.announce;
+import static io.keyhook.query.common.Republished.atVersion;
 
 /**
  * Items as the API shows them. Every document carries the sequence number of the last event applied
@@ -42,7 +47,7 @@ import static io.keyhook.query.common.ProjectedVersions.announce;
  */
 @Component
 @ProcessingGroup(ItemProjection.GROUP)
-public class ItemProjection {
+public class ItemProjection implements Republishing {
 
     public static final String GROUP = "items";
 
@@ -120,6 +125,20 @@ public class ItemProjection {
             emitter.emit(WatchItem.class, watching, item.toView());
         }
         announce(emitter, FindProjectedVersion.ITEMS, item.id(), item.version());
+    }
+
+    @Override
+    public String processingGroup() {
+        return GROUP;
+    }
+
+    @Override
+    public Set<String> republish(Map<String, Long> wantedVersions) {
+        List<ItemDocument> current = new ArrayList<>();
+        Set<String> behind = atVersion(wantedVersions, items.findAllById(wantedVersions.keySet()), ItemDocument::id,
+                current::add);
+        publish(current);
+        return behind;
     }
 
     /** A replay starts from nothing: every document is rebuilt from the events. */

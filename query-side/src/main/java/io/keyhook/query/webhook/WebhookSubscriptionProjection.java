@@ -12,6 +12,7 @@ import io.keyhook.api.webhook.WebhookSubscriptionDisabled;
 import io.keyhook.api.webhook.WebhookSubscriptionPage;
 import io.keyhook.api.webhook.WebhookSubscriptionUpdated;
 import io.keyhook.api.webhook.WebhookSubscriptionView;
+import io.keyhook.query.common.Republishing;
 import io.keyhook.query.common.VersionedUpdates;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -27,16 +28,19 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 import static io.keyhook.query.common.Blocking.await;
 import static io.keyhook.query.common.ProjectedVersions.announce;
+import static io.keyhook.query.common.Republished.atVersion;
 
 /** Webhook subscriptions: what the API lists, and where the dispatcher and the sender deliver. */
 @Component
 @ProcessingGroup(WebhookSubscriptionProjection.GROUP)
-public class WebhookSubscriptionProjection {
+public class WebhookSubscriptionProjection implements Republishing {
 
     public static final String GROUP = "webhook-subscriptions";
     private static final Sort LISTING_ORDER = Sort.by("createdAt", "id");
@@ -117,6 +121,20 @@ public class WebhookSubscriptionProjection {
         VersionedUpdates.apply(subscriptions, id, sequence, subscription -> change.apply(subscription).at(sequence, at))
                 .ifPresent(targets::put);
         announce(emitter, FindProjectedVersion.WEBHOOKS, id, sequence);
+    }
+
+    @Override
+    public String processingGroup() {
+        return GROUP;
+    }
+
+    @Override
+    public Set<String> republish(Map<String, Long> wantedVersions) {
+        return atVersion(wantedVersions, subscriptions.findAllById(wantedVersions.keySet()),
+                WebhookSubscriptionDocument::id, subscription -> {
+                    targets.put(subscription);
+                    announce(emitter, FindProjectedVersion.WEBHOOKS, subscription.id(), subscription.version());
+                });
     }
 
     @QueryHandler

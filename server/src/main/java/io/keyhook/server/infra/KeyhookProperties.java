@@ -19,7 +19,8 @@ public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
                                 @DefaultValue Auth auth,
                                 @DefaultValue Api api,
                                 @DefaultValue ApiKeys apiKeys,
-                                @DefaultValue Webhooks webhooks) {
+                                @DefaultValue Webhooks webhooks,
+                                @DefaultValue Cluster cluster) {
 
     /**
      * Where events, tracking tokens, sagas and deadlines are stored. Read by
@@ -117,6 +118,14 @@ public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
                         @DefaultValue("4") double multiplier,
                         @DefaultValue("1h") Duration maxDelay,
                         @DefaultValue("0.2") double jitter) {
+    }
+
+    /**
+     * @param enabled several instances share the stores (the {@code postgres} profile turns it on): each
+     *                follows the projections that the others run, so that their caches, live streams and
+     *                waiting writers see every change; free segments are claimed sooner
+     */
+    public record Cluster(@DefaultValue("false") boolean enabled) {
     }
 
     public Path webhookKeyFile() {

@@ -2,9 +2,8 @@ package io.keyhook.server.web;
 
 import io.keyhook.api.common.FindProjectedVersion;
 import io.keyhook.server.infra.KeyhookProperties;
+import io.keyhook.server.infra.cluster.LocalSegments;
 import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.eventhandling.EventTrackerStatus;
-import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.extensions.reactor.queryhandling.gateway.ReactorQueryGateway;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -52,7 +51,7 @@ public class ReadYourWrites {
     public <V> Mono<V> viewAfter(Mono<Long> write, String projectionGroup, Object subscription, Class<V> type,
                                  ToLongFunction<V> versionOf) {
         return Mono.usingWhen(queries.subscriptionQuery(subscription, type, type),
-                result -> write.flatMap(version -> reaching(projectsEverySegment(projectionGroup)
+                result -> write.flatMap(version -> reaching(LocalSegments.coverAll(processing, projectionGroup)
                         ? result.updates()
                         : result.initialResult().concatWith(result.updates()), versionOf, version)),
                 result -> Mono.fromRunnable(result::close));
@@ -64,16 +63,5 @@ public class ReadYourWrites {
                 .next()
                 .timeout(properties.api().visibilityTimeout())
                 .onErrorResume(TimeoutException.class, timeout -> Mono.empty());
-    }
-
-    private boolean projectsEverySegment(String group) {
-        return processing.eventProcessor(group, StreamingEventProcessor.class)
-                .map(processor -> processor.processingStatus().values().stream()
-                        .mapToDouble(ReadYourWrites::shareOfStream).sum() >= 1.0)
-                .orElse(false);
-    }
-
-    private static double shareOfStream(EventTrackerStatus status) {
-        return 1.0 / (status.getSegment().getMask() + 1);
     }
 }

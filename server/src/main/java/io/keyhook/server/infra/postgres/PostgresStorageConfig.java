@@ -1,5 +1,7 @@
 package io.keyhook.server.infra.postgres;
 
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSqlSchema;
 import org.springframework.context.annotation.Bean;
@@ -9,7 +11,7 @@ import org.springframework.context.annotation.Profile;
 /**
  * Axon's JDBC auto-configuration builds the event, token and saga stores on the datasource; only the
  * saga store needs to be told it talks to PostgreSQL (the generic schema's {@code blob} does not exist
- * there). The tables come from the Flyway migrations in {@code db/migration}.
+ * there), and the event store how PostgreSQL reports a duplicate key. The tables come from the Flyway migrations in {@code db/migration}.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("!axonserver")
@@ -19,4 +21,16 @@ public class PostgresStorageConfig {
     public SagaSqlSchema sagaSqlSchema() {
         return new PostgresSagaSqlSchema();
     }
+
+    /**
+     * PostgreSQL reports a duplicate key by SQL state ({@code 23505}, unique_violation), not by a JDBC
+     * exception type: recognized, an event appended where another instance appended first is a
+     * {@code ConcurrencyException} (retried, see {@code ConcurrentAppendRetries}), not a bare failure.
+     */
+    @Bean
+    public PersistenceExceptionResolver persistenceExceptionResolver() {
+        return new SQLStateResolver(UNIQUE_VIOLATION);
+    }
+
+    private static final String UNIQUE_VIOLATION = "23505";
 }
