@@ -37,8 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two instances with the {@code postgres} profile on one PostgreSQL and one MongoDB wire server. The
- * first one to start runs every projection; the second learns of every change through its
+ * Two instances with the {@code postgres} profile on one PostgreSQL and one MongoDB wire server. They
+ * share the processors' segments; each learns of the changes the other projects through its
  * followers. Whatever is written through one instance is seen through the other.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -174,6 +174,23 @@ class TwoInstancesTest {
         }
         long refilled = (System.nanoTime() - started) * 10 / 60_000_000_000L + 1;
         assertThat(allowed).isGreaterThanOrEqualTo(10).isLessThanOrEqualTo((int) (10 + 2 + refilled));
+    }
+
+    @Test
+    void theSecondInstanceTakesItsShareOfTheSegments() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            int onFirst = heldSegments(first);
+            int onSecond = heldSegments(second);
+            assertThat(onSecond).isPositive();
+            assertThat(Math.abs(onFirst - onSecond)).isLessThanOrEqualTo(1);
+        });
+    }
+
+    private static int heldSegments(ConfigurableApplicationContext context) {
+        return context.getBean(EventProcessingConfiguration.class).eventProcessors().values().stream()
+                .filter(StreamingEventProcessor.class::isInstance).map(StreamingEventProcessor.class::cast)
+                .filter(processor -> !processor.getName().startsWith("follow-"))
+                .mapToInt(processor -> processor.processingStatus().size()).sum();
     }
 
     /** Makes the first instance let go of a group's segment, so that the second one claims it. */

@@ -48,7 +48,7 @@ class ExternalPostgresTest {
                  Statement statement = connection.createStatement()) {
                 assertThat(count(statement, "SELECT count(*) FROM domainevententry WHERE aggregateidentifier = '"
                         + itemId + "'")).isEqualTo(1);
-                assertThat(count(statement, "SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(4);
+                assertThat(count(statement, "SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(5);
                 assertThat(count(statement, "SELECT count(*) FROM tokenentry")).isPositive();
             }
         }
