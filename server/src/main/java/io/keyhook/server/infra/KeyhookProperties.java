@@ -8,9 +8,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Every {@code keyhook.*} setting ({@code operators}: the emails of the users who may run
+ * The server's {@code keyhook.*} settings ({@code operators}: the emails of the users who may run
  * installation-wide operations such as replays; organization admins may not); each can also be given as a flag ({@code --keyhook.data-dir=...})
- * or an environment variable ({@code KEYHOOK_DATA_DIR}).
+ * or an environment variable ({@code KEYHOOK_DATA_DIR}). How webhooks are delivered, also under
+ * {@code keyhook.webhooks}, is the webhook module's {@code WebhookSettings}.
  */
 @ConfigurationProperties("keyhook")
 public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
@@ -82,30 +83,16 @@ public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
     }
 
     /**
-     * @param retry                how failed attempts are retried
-     * @param allowPrivateTargets  allow loopback, private and metadata addresses as targets (tests, local development)
-     * @param connectTimeout       connecting to a receiver
-     * @param timeout              a whole attempt, response included
-     * @param disableAfterFailures failed deliveries in a row that disable a subscription
-     * @param secretGracePeriod    how long a rotated-out signing secret keeps signing beside the new one
-     * @param encryptionKey        base64 of the 32-byte AES key for signing secrets; default: generated into
-     *                             {@code encryptionKeyFile}
-     * @param encryptionKeyFile    default {@code <data-dir>/webhook-secret-key}
-     * @param stuckAfter           how long past its due time a waiting delivery counts as stuck and is redelivered
-     * @param stuckSweepInterval   how often the stuck-delivery watchdog looks
+     * @param retry             how failed attempts are retried
+     * @param secretGracePeriod how long a rotated-out signing secret keeps signing beside the new one
+     * @param encryptionKey     base64 of the 32-byte AES key for signing secrets; default: generated into
+     *                          {@code encryptionKeyFile}
+     * @param encryptionKeyFile default {@code <data-dir>/webhook-secret-key}
      */
     public record Webhooks(@DefaultValue Retry retry,
-                           @DefaultValue("false") boolean allowPrivateTargets,
-                           @DefaultValue("5s") Duration connectTimeout,
-                           @DefaultValue("15s") Duration timeout,
-                           @DefaultValue("20") int disableAfterFailures,
                            @DefaultValue("24h") Duration secretGracePeriod,
                            String encryptionKey,
-                           Path encryptionKeyFile,
-                           @DefaultValue("15m") Duration stuckAfter,
-                           @DefaultValue("60s") Duration stuckSweepInterval,
-                           @DefaultValue("32") int maxConnectionsPerEndpoint,
-                           @DefaultValue("2s") Duration firstAttemptWait) {
+                           Path encryptionKeyFile) {
     }
 
     public record Retry(@DefaultValue("3") int maxRetries,
