@@ -1,5 +1,6 @@
 package io.keyhook.server.infra;
 
+import io.keyhook.command.delivery.RetryPolicy;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -89,17 +90,10 @@ public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
      *                          {@code encryptionKeyFile}
      * @param encryptionKeyFile default {@code <data-dir>/webhook-secret-key}
      */
-    public record Webhooks(@DefaultValue Retry retry,
+    public record Webhooks(@DefaultValue RetryPolicy.Backoff retry,
                            @DefaultValue("24h") Duration secretGracePeriod,
                            String encryptionKey,
                            Path encryptionKeyFile) {
-    }
-
-    public record Retry(@DefaultValue("3") int maxRetries,
-                        @DefaultValue("10s") Duration initialDelay,
-                        @DefaultValue("4") double multiplier,
-                        @DefaultValue("1h") Duration maxDelay,
-                        @DefaultValue("0.2") double jitter) {
     }
 
     public Path webhookKeyFile() {

@@ -33,9 +33,7 @@ public class WebhookConfig {
     /** A resource of the Delivery aggregate, which decides after each failed attempt. */
     @Bean
     RetryPolicy retryPolicy(KeyhookProperties properties) {
-        KeyhookProperties.Retry retry = properties.webhooks().retry();
-        return new RetryPolicy(new RetryPolicy.Backoff(retry.maxRetries(), retry.initialDelay(), retry.multiplier(),
-                retry.maxDelay(), retry.jitter()), () -> ThreadLocalRandom.current().nextDouble());
+        return new RetryPolicy(properties.webhooks().retry(), () -> ThreadLocalRandom.current().nextDouble());
     }
 
     @Bean
