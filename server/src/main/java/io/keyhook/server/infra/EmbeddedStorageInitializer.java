@@ -54,7 +54,7 @@ public class EmbeddedStorageInitializer implements ApplicationContextInitializer
             if (relationalStoreWanted(environment)) {
                 properties.putAll(relationalStore(settings.postgres(), dataDir, stopper));
             }
-            if (embeddedMongoWanted(environment)) {
+            if (settings.embeddedMongo() && mongoNotConfigured(environment)) {
                 properties.put("spring.data.mongodb.uri", startMongo(context, prepare(dataDir).resolve(READ_MODEL_FILE), stopper));
             }
         } catch (RuntimeException startFailure) {
@@ -88,9 +88,8 @@ public class EmbeddedStorageInitializer implements ApplicationContextInitializer
                 "spring.datasource.password", postgres.password());
     }
 
-    private static boolean embeddedMongoWanted(ConfigurableEnvironment environment) {
-        return environment.getProperty("keyhook.embedded-mongo", Boolean.class, true)
-                && !environment.containsProperty("spring.data.mongodb.uri")
+    private static boolean mongoNotConfigured(ConfigurableEnvironment environment) {
+        return !environment.containsProperty("spring.data.mongodb.uri")
                 && !environment.containsProperty("spring.data.mongodb.host");
     }
 

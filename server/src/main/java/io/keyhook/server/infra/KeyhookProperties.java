@@ -12,12 +12,14 @@ import java.util.List;
  * The server's {@code keyhook.*} settings ({@code operators}: the emails of the users who may run
  * installation-wide operations such as replays; organization admins may not); each can also be given as a flag ({@code --keyhook.data-dir=...})
  * or an environment variable ({@code KEYHOOK_DATA_DIR}). How webhooks are delivered, also under
- * {@code keyhook.webhooks}, is the webhook module's {@code WebhookSettings}.
+ * {@code keyhook.webhooks}, is the webhook module's {@code WebhookSettings}. {@code embeddedMongo}: start
+ * the embedded MongoDB server for the read models when no {@code spring.data.mongodb.uri} is given.
  */
 @ConfigurationProperties("keyhook")
 public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
                                 @DefaultValue List<String> operators,
                                 @DefaultValue Postgres postgres,
+                                @DefaultValue("true") boolean embeddedMongo,
                                 @DefaultValue Auth auth,
                                 @DefaultValue Api api,
                                 @DefaultValue ApiKeys apiKeys,
