@@ -1,5 +1,8 @@
 package io.keyhook.command.delivery;
 
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
@@ -12,16 +15,23 @@ import java.util.function.DoubleSupplier;
 public class RetryPolicy {
 
     /**
+     * Bound by the server from {@code keyhook.webhooks.retry.*}; the defaults here are the only ones.
+     *
      * @param maxRetries   attempts after the first one
      * @param initialDelay the wait before the first retry
      * @param multiplier   by how much each wait grows
      * @param maxDelay     the longest wait, Retry-After included
      * @param jitter       the fraction by which a wait may randomly be shorter or longer
      */
-    public record Backoff(int maxRetries, Duration initialDelay, double multiplier, Duration maxDelay, double jitter) {
+    public record Backoff(@DefaultValue("3") int maxRetries,
+                          @DefaultValue("10s") Duration initialDelay,
+                          @DefaultValue("4") double multiplier,
+                          @DefaultValue("1h") Duration maxDelay,
+                          @DefaultValue("0.2") double jitter) {
 
+        /** The schedule of an empty configuration. */
         public static Backoff defaults() {
-            return new Backoff(3, Duration.ofSeconds(10), 4, Duration.ofHours(1), 0.2);
+            return new Binder().bindOrCreate("keyhook.webhooks.retry", Backoff.class);
         }
     }
 

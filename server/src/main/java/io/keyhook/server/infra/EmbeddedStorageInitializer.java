@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Points the application at its stores before the context is refreshed.
@@ -41,16 +43,18 @@ public class EmbeddedStorageInitializer implements ApplicationContextInitializer
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         ConfigurableEnvironment environment = context.getEnvironment();
-        Path dataDir = Path.of(environment.getProperty("keyhook.data-dir", "./data")).toAbsolutePath().normalize();
+        // Read before there is a context, yet with the defaults of the KeyhookProperties it will bind.
+        KeyhookProperties settings = Binder.get(environment).bindOrCreate("keyhook", KeyhookProperties.class);
+        Path dataDir = settings.dataDir().toAbsolutePath().normalize();
         Map<String, Object> properties = new HashMap<>();
         Stopper stopper = new Stopper();
         context.addApplicationListener(stopper);
         ((DefaultListableBeanFactory) context.getBeanFactory()).registerDisposableBean("embeddedStorage", stopper);
         try {
             if (relationalStoreWanted(environment)) {
-                properties.putAll(relationalStore(environment, dataDir, stopper));
+                properties.putAll(relationalStore(settings.postgres(), dataDir, stopper));
             }
-            if (embeddedMongoWanted(environment)) {
+            if (settings.embeddedMongo() && mongoNotConfigured(environment)) {
                 properties.put("spring.data.mongodb.uri", startMongo(context, prepare(dataDir).resolve(READ_MODEL_FILE), stopper));
             }
         } catch (RuntimeException startFailure) {
@@ -68,13 +72,13 @@ public class EmbeddedStorageInitializer implements ApplicationContextInitializer
                 && !environment.containsProperty("spring.datasource.url");
     }
 
-    private static Map<String, Object> relationalStore(ConfigurableEnvironment environment, Path dataDir, Stopper stopper) {
-        String external = environment.getProperty("keyhook.postgres.url");
+    private static Map<String, Object> relationalStore(KeyhookProperties.Postgres settings, Path dataDir, Stopper stopper) {
+        String external = settings.url();
         if (external != null && !external.isBlank()) {
             log.info("Event store: PostgreSQL at {}", external.replaceAll("\\?.*", ""));
             return Map.of("spring.datasource.url", external,
-                    "spring.datasource.username", environment.getProperty("keyhook.postgres.username", "keyhook"),
-                    "spring.datasource.password", environment.getProperty("keyhook.postgres.password", ""));
+                    "spring.datasource.username", settings.username(),
+                    "spring.datasource.password", Objects.requireNonNullElse(settings.password(), ""));
         }
         LegacyDataDirException.refuseLegacyLayout(dataDir);
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(prepare(dataDir));
@@ -84,9 +88,8 @@ public class EmbeddedStorageInitializer implements ApplicationContextInitializer
                 "spring.datasource.password", postgres.password());
     }
 
-    private static boolean embeddedMongoWanted(ConfigurableEnvironment environment) {
-        return environment.getProperty("keyhook.embedded-mongo", Boolean.class, true)
-                && !environment.containsProperty("spring.data.mongodb.uri")
+    private static boolean mongoNotConfigured(ConfigurableEnvironment environment) {
+        return !environment.containsProperty("spring.data.mongodb.uri")
                 && !environment.containsProperty("spring.data.mongodb.host");
     }
 

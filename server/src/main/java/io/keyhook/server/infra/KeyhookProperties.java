@@ -1,5 +1,6 @@
 package io.keyhook.server.infra;
 
+import io.keyhook.command.delivery.RetryPolicy;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -8,14 +9,17 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Every {@code keyhook.*} setting ({@code operators}: the emails of the users who may run
+ * The server's {@code keyhook.*} settings ({@code operators}: the emails of the users who may run
  * installation-wide operations such as replays; organization admins may not); each can also be given as a flag ({@code --keyhook.data-dir=...})
- * or an environment variable ({@code KEYHOOK_DATA_DIR}).
+ * or an environment variable ({@code KEYHOOK_DATA_DIR}). How webhooks are delivered, also under
+ * {@code keyhook.webhooks}, is the webhook module's {@code WebhookSettings}. {@code embeddedMongo}: start
+ * the embedded MongoDB server for the read models when no {@code spring.data.mongodb.uri} is given.
  */
 @ConfigurationProperties("keyhook")
 public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
                                 @DefaultValue List<String> operators,
                                 @DefaultValue Postgres postgres,
+                                @DefaultValue("true") boolean embeddedMongo,
                                 @DefaultValue Auth auth,
                                 @DefaultValue Api api,
                                 @DefaultValue ApiKeys apiKeys,
@@ -87,37 +91,16 @@ public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
     }
 
     /**
-     * @param retry                how failed attempts are retried
-     * @param allowPrivateTargets  allow loopback, private and metadata addresses as targets (tests, local development)
-     * @param connectTimeout       connecting to a receiver
-     * @param timeout              a whole attempt, response included
-     * @param disableAfterFailures failed deliveries in a row that disable a subscription
-     * @param secretGracePeriod    how long a rotated-out signing secret keeps signing beside the new one
-     * @param encryptionKey        base64 of the 32-byte AES key for signing secrets; default: generated into
-     *                             {@code encryptionKeyFile}
-     * @param encryptionKeyFile    default {@code <data-dir>/webhook-secret-key}
-     * @param stuckAfter           how long past its due time a waiting delivery counts as stuck and is redelivered
-     * @param stuckSweepInterval   how often the stuck-delivery watchdog looks
+     * @param retry             how failed attempts are retried
+     * @param secretGracePeriod how long a rotated-out signing secret keeps signing beside the new one
+     * @param encryptionKey     base64 of the 32-byte AES key for signing secrets; default: generated into
+     *                          {@code encryptionKeyFile}
+     * @param encryptionKeyFile default {@code <data-dir>/webhook-secret-key}
      */
-    public record Webhooks(@DefaultValue Retry retry,
-                           @DefaultValue("false") boolean allowPrivateTargets,
-                           @DefaultValue("5s") Duration connectTimeout,
-                           @DefaultValue("15s") Duration timeout,
-                           @DefaultValue("20") int disableAfterFailures,
+    public record Webhooks(@DefaultValue RetryPolicy.Backoff retry,
                            @DefaultValue("24h") Duration secretGracePeriod,
                            String encryptionKey,
-                           Path encryptionKeyFile,
-                           @DefaultValue("15m") Duration stuckAfter,
-                           @DefaultValue("60s") Duration stuckSweepInterval,
-                           @DefaultValue("32") int maxConnectionsPerEndpoint,
-                           @DefaultValue("2s") Duration firstAttemptWait) {
-    }
-
-    public record Retry(@DefaultValue("3") int maxRetries,
-                        @DefaultValue("10s") Duration initialDelay,
-                        @DefaultValue("4") double multiplier,
-                        @DefaultValue("1h") Duration maxDelay,
-                        @DefaultValue("0.2") double jitter) {
+                           Path encryptionKeyFile) {
     }
 
     /**

@@ -6,8 +6,10 @@ import io.keyhook.webhook.WebhookSettings;
 import io.keyhook.command.delivery.RetryPolicy;
 import io.keyhook.webhook.signing.SecretCipher;
 import io.keyhook.webhook.target.TargetGuard;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 import java.security.SecureRandom;
@@ -22,21 +24,16 @@ import java.util.concurrent.ThreadLocalRandom;
 @EnableScheduling
 public class WebhookConfig {
 
-
+    /** Beside {@link KeyhookProperties.Webhooks} under the same prefix: each takes its own keys. */
     @Bean
-    WebhookSettings webhookSettings(KeyhookProperties properties) {
-        KeyhookProperties.Webhooks webhooks = properties.webhooks();
-        return new WebhookSettings(webhooks.allowPrivateTargets(), webhooks.connectTimeout(), webhooks.timeout(),
-                webhooks.disableAfterFailures(), webhooks.stuckAfter(), webhooks.maxConnectionsPerEndpoint(),
-                webhooks.firstAttemptWait());
+    WebhookSettings webhookSettings(Environment environment) {
+        return Binder.get(environment).bindOrCreate("keyhook.webhooks", WebhookSettings.class);
     }
 
     /** A resource of the Delivery aggregate, which decides after each failed attempt. */
     @Bean
     RetryPolicy retryPolicy(KeyhookProperties properties) {
-        KeyhookProperties.Retry retry = properties.webhooks().retry();
-        return new RetryPolicy(new RetryPolicy.Backoff(retry.maxRetries(), retry.initialDelay(), retry.multiplier(),
-                retry.maxDelay(), retry.jitter()), () -> ThreadLocalRandom.current().nextDouble());
+        return new RetryPolicy(properties.webhooks().retry(), () -> ThreadLocalRandom.current().nextDouble());
     }
 
     @Bean

@@ -3,6 +3,7 @@ package io.keyhook.server.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keyhook.command.apikey.ApiKeyFormat;
+import io.keyhook.server.Api.Session;
 import io.keyhook.server.KeyhookAppTest;
 import io.keyhook.webhook.signing.WebhookSignature;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -111,6 +114,48 @@ class ApiDocsTest extends KeyhookAppTest {
                 "POST /api/v1/items 201 application/json", "GET /api/v1/api-keys/{id}/usage 200 application/x-ndjson",
                 "POST /api/v1/items 400 application/problem+json");
         assertThat(document.at("/components/schemas/ItemView/examples/0/id").asText()).isNotBlank();
+    }
+
+    /**
+     * A JSON Schema pattern matches anywhere in a value, Bean Validation's the whole value: anchored at
+     * both ends, the documented pattern refuses what the server refuses.
+     */
+    @Test
+    void everyPatternIsAnchoredAndTheSkuPatternRefusesWhatTheServerRefuses() throws Exception {
+        JsonNode document = document();
+        Map<String, String> patterns = new TreeMap<>();
+        patterns(document, "", patterns);
+        assertThat(patterns).containsKey("/components/schemas/ItemRequest/properties/sku/pattern")
+                .allSatisfy((at, pattern) -> assertThat(pattern).as(at).startsWith("^").endsWith("$"));
+
+        SchemaCheck check = new SchemaCheck(document);
+        JsonNode item = document.at("/components/schemas/ItemRequest");
+        ObjectMapper json = new ObjectMapper();
+        Session admin = api.signup("Acme");
+        for (String sku : List.of("B-M6", "bolts/m6_steel.v2", "")) {
+            String body = json.writeValueAsString(Map.of("name", "Bolt", "sku", sku, "quantity", 1));
+            assertThat(check.problems(json.readTree(body), item)).as(sku).isEmpty();
+            api.post(admin, "/api/v1/items", body).expectStatus().isCreated();
+        }
+        for (String sku : List.of("a b", "B-M6 ", "x;B-M6", "B\u00e9")) {
+            String body = json.writeValueAsString(Map.of("name", "Bolt", "sku", sku, "quantity", 1));
+            assertThat(check.problems(json.readTree(body), item)).as(sku).singleElement().asString().startsWith("/sku:");
+            api.post(admin, "/api/v1/items", body).expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.errors[0].field").isEqualTo("sku");
+        }
+    }
+
+    private static void patterns(JsonNode node, String at, Map<String, String> found) {
+        node.fields().forEachRemaining(field -> {
+            String where = at + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
+            if (field.getKey().equals("pattern") && field.getValue().isTextual()) {
+                found.put(where, field.getValue().asText());
+            }
+            patterns(field.getValue(), where, found);
+        });
+        for (int i = 0; node.isArray() && i < node.size(); i++) {
+            patterns(node.get(i), at + "/" + i, found);
+        }
     }
 
     /** Looks like the real thing, opens nothing: the examples' key, signing secret and login token. */

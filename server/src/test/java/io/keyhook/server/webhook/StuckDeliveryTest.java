@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTask;
+import org.springframework.scheduling.config.ScheduledTaskHolder;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,11 +58,19 @@ class StuckDeliveryTest {
             assertThat(requests).hasSize(2);
             assertThat(requests.get(1).header("webhook-id")).isEqualTo(requests.get(0).header("webhook-id"));
             assertThat(watchdog.sweep(Instant.now().plus(Duration.ofHours(2)))).isZero();
+
+            assertThat(app.getBean(ScheduledTaskHolder.class).getScheduledTasks())
+                    .as("the watchdog's own sweeps, every keyhook.webhooks.stuck-sweep-interval")
+                    .extracting(ScheduledTask::getTask)
+                    .filteredOn(FixedDelayTask.class::isInstance)
+                    .extracting(task -> ((FixedDelayTask) task).getIntervalDuration())
+                    .containsExactly(Duration.ofMinutes(90));
         }
     }
 
     private ConfigurableApplicationContext start() {
         return SecondApplication.start(dataDir, "--keyhook.webhooks.allow-private-targets=true",
-                "--keyhook.webhooks.retry.initial-delay=1h", "--keyhook.webhooks.retry.jitter=0");
+                "--keyhook.webhooks.retry.initial-delay=1h", "--keyhook.webhooks.retry.jitter=0",
+                "--keyhook.webhooks.stuck-sweep-interval=90m");
     }
 }

@@ -9,7 +9,9 @@ import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -20,10 +22,11 @@ import java.util.List;
  * The last line of defence: a delivery still waiting {@code keyhook.webhooks.stuck-after} past its
  * due time has lost its next step (a deadline gone, a saga gone). It is redelivered: a new series of
  * attempts under the same id. A delivery that succeeded meanwhile refuses the redelivery, and a
- * second sweep of another instance only schedules the same next attempt again.
+ * second sweep of another instance only schedules the same next attempt again. It sweeps every
+ * {@code keyhook.webhooks.stuck-sweep-interval} where scheduling is enabled.
  */
 @Component
-public class StuckDeliveryWatchdog {
+public class StuckDeliveryWatchdog implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(StuckDeliveryWatchdog.class);
     static final int BATCH = 100;
@@ -40,10 +43,10 @@ public class StuckDeliveryWatchdog {
         this.clock = clock;
     }
 
-    @Scheduled(initialDelayString = "${keyhook.webhooks.stuck-sweep-interval:60s}",
-            fixedDelayString = "${keyhook.webhooks.stuck-sweep-interval:60s}")
-    public void sweep() {
-        sweep(clock.instant());
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(new FixedDelayTask(() -> sweep(clock.instant()), settings.stuckSweepInterval(),
+                settings.stuckSweepInterval()));
     }
 
     /** Redelivers up to {@value #BATCH} stuck deliveries and says how many. */

@@ -209,8 +209,8 @@ class HttpWebhookSenderTest {
     private HttpWebhookSender sender(Duration timeout) {
         WebhookSettings defaults = WebhookSettings.defaults();
         WebhookSettings settings = new WebhookSettings(true, Duration.ofSeconds(2), timeout,
-                defaults.disableAfterFailures(), defaults.stuckAfter(), defaults.maxConnectionsPerEndpoint(),
-                defaults.firstAttemptWait());
+                defaults.disableAfterFailures(), defaults.stuckAfter(), defaults.stuckSweepInterval(),
+                defaults.maxConnectionsPerEndpoint(), defaults.firstAttemptWait());
         WebhookTargetDirectory directory = new WebhookTargetDirectory() {
             @Override
             public List<WebhookTarget> targetsFor(String organizationId, String eventType) {
