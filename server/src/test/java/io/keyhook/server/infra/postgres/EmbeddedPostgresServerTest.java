@@ -58,16 +58,7 @@ class EmbeddedPostgresServerTest {
 
     @Test
     void aPostmasterOrphanedByAKilledJvmIsStoppedAndItsDataServedAgainWithDurableSettings() throws Exception {
-        Process jvm = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), PostmasterLeftBehind.class.getName(), dataDir.toString()))
-                .redirectErrorStream(true).start();
-        try (BufferedReader output = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            do {
-                line = output.readLine();
-            } while (line != null && !line.equals("ready"));
-            assertThat(line).as("the child JVM started PostgreSQL").isEqualTo("ready");
-        }
+        Process jvm = startPostmasterLeftBehind();
         jvm.destroyForcibly();
         assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
         Path directory = dataDir.resolve(EmbeddedPostgresServer.DIRECTORY);
@@ -84,6 +75,43 @@ class EmbeddedPostgresServerTest {
             if (orphan.isAlive()) {
                 orphan.destroyForcibly();
             }
+        }
+    }
+
+    @Test
+    void aStartOnADataDirThatARunningJvmServesIsRefusedAndLeavesItsPostgresRunning() throws Exception {
+        Process jvm = startPostmasterLeftBehind();
+        try {
+            ProcessHandle running = EmbeddedPostgresServer.postmasterOf(dataDir.resolve(EmbeddedPostgresServer.DIRECTORY))
+                    .orElseThrow();
+            assertThatThrownBy(() -> EmbeddedPostgresServer.start(dataDir)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("in use by another Keyhook process");
+            assertThat(running.isAlive()).as("the running JVM's PostgreSQL").isTrue();
+        } finally {
+            jvm.destroyForcibly();
+            assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            EmbeddedPostgresServer.postmasterOf(dataDir.resolve(EmbeddedPostgresServer.DIRECTORY)).ifPresent(orphan -> {
+                orphan.destroy();
+                orphan.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+            });
+        }
+    }
+
+    /** A JVM that has started PostgreSQL on the data dir, written a row, and waits to be killed. */
+    private Process startPostmasterLeftBehind() throws Exception {
+        Process jvm = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PostmasterLeftBehind.class.getName(), dataDir.toString()))
+                .redirectErrorStream(true).start();
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = output.readLine();
+            } while (line != null && !line.equals("ready"));
+            assertThat(line).as("the child JVM started PostgreSQL").isEqualTo("ready");
+            return jvm;
+        } catch (Exception | AssertionError failure) {
+            jvm.destroyForcibly();
+            throw failure;
         }
     }
 
