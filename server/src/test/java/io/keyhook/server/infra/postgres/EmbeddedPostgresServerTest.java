@@ -5,6 +5,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The embedded PostgreSQL: durable settings, and a start after a kill -9 of the JVM that ran it. */
 class EmbeddedPostgresServerTest {
@@ -75,6 +80,46 @@ class EmbeddedPostgresServerTest {
             if (orphan.isAlive()) {
                 orphan.destroyForcibly();
             }
+        }
+    }
+
+    @Test
+    void onAnotherAddressOfThisHostItListensThereTooAndAsksForThePasswordThere() throws Exception {
+        InetAddress address = siteAddressOfThisHost();
+        assumeTrue(address != null, "this host has no address but loopback");
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir, 0, address)) {
+            assertThat(setting(postgres, "listen_addresses")).isEqualTo("localhost," + address.getHostAddress());
+            String url = "jdbc:postgresql://" + address.getHostAddress() + ":" + postgres.port() + "/"
+                    + EmbeddedPostgresServer.DATABASE;
+            try (Connection connection = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, postgres.password());
+                 Statement statement = connection.createStatement();
+                 ResultSet result = statement.executeQuery("SELECT inet_server_addr()::text")) {
+                assertThat(result.next()).isTrue();
+                assertThat(result.getString(1)).startsWith(address.getHostAddress());
+            }
+            assertThatThrownBy(() -> DriverManager.getConnection(url, EmbeddedPostgresServer.USER, "guess"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+        }
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir)) {
+            assertThat(setting(postgres, "listen_addresses")).as("back to the default").isEqualTo("localhost");
+            assertThat(Files.readString(dataDir.resolve(EmbeddedPostgresServer.DIRECTORY).resolve("pg_hba.conf")))
+                    .doesNotContain("all all all");
+        }
+    }
+
+    private static InetAddress siteAddressOfThisHost() throws SocketException {
+        return NetworkInterface.networkInterfaces().filter(EmbeddedPostgresServerTest::isUp)
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress()
+                        && !address.isLinkLocalAddress())
+                .findFirst().orElse(null);
+    }
+
+    private static boolean isUp(NetworkInterface network) {
+        try {
+            return network.isUp();
+        } catch (SocketException e) {
+            return false;
         }
     }
 
