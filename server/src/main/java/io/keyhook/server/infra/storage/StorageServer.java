@@ -74,9 +74,16 @@ public final class StorageServer implements AutoCloseable {
      */
     public static int run(String[] args, Map<String, String> environment) {
         quietLogging();
+        StorageSettings settings;
+        try {
+            settings = StorageSettings.parse(args, environment);
+        } catch (IllegalArgumentException wrongSetting) {
+            log.error("The storage server did not start: {}", wrongSetting.getMessage());
+            return 1;
+        }
         StorageServer server;
         try {
-            server = start(StorageSettings.parse(args, environment));
+            server = start(settings);
         } catch (RuntimeException startFailure) {
             log.error("The storage server did not start: {}", startFailure.getMessage(), startFailure);
             return 1;
