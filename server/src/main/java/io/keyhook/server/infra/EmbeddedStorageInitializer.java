@@ -38,7 +38,7 @@ import java.util.Objects;
 public class EmbeddedStorageInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedStorageInitializer.class);
-    static final String READ_MODEL_FILE = "readmodels.mv";
+    public static final String READ_MODEL_FILE = "readmodels.mv";
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {

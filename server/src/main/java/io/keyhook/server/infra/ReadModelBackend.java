@@ -18,7 +18,10 @@ import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The embedded read-model store: mongo-java-server on an H2 MVStore file. The store commits to its
@@ -30,24 +33,92 @@ import java.util.Map;
  * still load) and unique-index keys as BSON ordered by value ({@link BsonKeyValueType}). Index maps
  * of that kind have names of their own ({@value #INDEX_MAP_SUFFIX}): on the first start on an older
  * file the index is found empty and is built again from its collection, and the old map is removed.
+ * <p>Clients in other JVMs (the storage mode) cannot commit it: with {@code commitEachWrite} every
+ * command that may change something is committed and synced to disk before its reply is sent. A
+ * commit covers every command that finished before it started, so commands of several connections
+ * waiting at the same time share one (group commit).
  * <p>It also answers {@code hello} (the handshake newer drivers and the health check use) as
  * {@code isMaster}.
  */
 public class ReadModelBackend extends H2Backend {
 
     static final String INDEX_MAP_SUFFIX = ".bson";
+    /** A map of its own, changed by every durable commit (see {@link #commitDurably}). */
+    private static final String DURABLE_COMMITS_MAP = "keyhook.durable-commits";
+    /** Commands that change nothing: everything else is committed before its reply when commitEachWrite. */
+    private static final Set<String> READ_ONLY_COMMANDS = Set.of("find", "getmore", "count", "distinct",
+            "listcollections", "listindexes", "listdatabases", "hello", "ismaster", "buildinfo", "whatsmyuri",
+            "ping", "serverstatus", "dbstats", "collstats", "killcursors", "endsessions", "getlasterror",
+            "connectionstatus", "hostinfo", "getcmdlineopts", "getfreemonitoringstatus", "getparameter", "getlog",
+            "explain", "validate");
+
+    private final boolean commitEachWrite;
+    private final AtomicLong finishedWrites = new AtomicLong();
+    private final Object durableCommit = new Object();
+    /** Every write with a ticket up to this one is on disk. Guarded by {@link #durableCommit}. */
+    private long durableThrough;
+    private MVMap<Integer, Long> durableCommits;
 
     /** Pages are compressed (LZF, cheap): documents repeat their field names, and the file is most of what a read model costs on disk. */
     ReadModelBackend(String fileName) {
+        this(fileName, false);
+    }
+
+    /**
+     * @param commitEachWrite commit and sync the file before replying to any command that may have
+     *                        changed it; without it the file is committed about once a second and by
+     *                        {@link #commit()}
+     */
+    public ReadModelBackend(String fileName, boolean commitEachWrite) {
         super(new MVStore.Builder().fileName(fileName).compress().open());
+        this.commitEachWrite = commitEachWrite;
     }
 
     @Override
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
-        if ("hello".equalsIgnoreCase(command)) {
-            return super.handleCommand(channel, databaseName, "ismaster", query);
+        String actual = "hello".equalsIgnoreCase(command) ? "ismaster" : command;
+        if (!commitEachWrite || !mayWrite(actual, query)) {
+            return super.handleCommand(channel, databaseName, actual, query);
         }
-        return super.handleCommand(channel, databaseName, command, query);
+        try {
+            return super.handleCommand(channel, databaseName, actual, query);
+        } finally {
+            // Also after a failure: part of a batch may have been written, and the reply reports it.
+            commitDurably(finishedWrites.incrementAndGet());
+        }
+    }
+
+    private static boolean mayWrite(String command, Document query) {
+        String name = command.toLowerCase(Locale.ROOT);
+        if (name.equals("aggregate")) {
+            return query.get("pipeline") instanceof List<?> stages && stages.stream()
+                    .anyMatch(stage -> stage instanceof Document document
+                            && (document.containsKey("$out") || document.containsKey("$merge")));
+        }
+        return !READ_ONLY_COMMANDS.contains(name);
+    }
+
+    /**
+     * Makes the write with this ticket durable, and with it every write that finished before this
+     * commit began. A commit that finds nothing unsaved returns at once, even while the background
+     * writer is still storing the last version: a change of its own makes sure there is something to
+     * store, and MVStore stores versions in order.
+     */
+    private void commitDurably(long ticket) {
+        synchronized (durableCommit) {
+            if (durableThrough >= ticket) {
+                return;
+            }
+            long covered = finishedWrites.get();
+            MVStore store = getMvStore();
+            if (durableCommits == null) {
+                durableCommits = store.openMap(DURABLE_COMMITS_MAP);
+            }
+            durableCommits.put(0, covered);
+            store.commit();
+            store.sync();
+            durableThrough = covered;
+        }
     }
 
     @Override
