@@ -14,6 +14,7 @@ import java.util.Map;
 @EnableReactiveMongoRepositories(basePackages = "io.keyhook.query")
 public class KeyhookApplication {
 
+    public static final String SERVER_MODE = "server";
     private static final String MODE_FLAG = "--keyhook.mode=";
     private static final String MODE_VARIABLE = "KEYHOOK_MODE";
 
@@ -24,7 +25,7 @@ public class KeyhookApplication {
     public static void main(String[] args) {
         String mode = mode(args, System.getenv());
         switch (mode) {
-            case "server" -> runServer(args);
+            case SERVER_MODE -> runServer(args);
             case "storage" -> System.exit(StorageServer.run(args, System.getenv()));
             default -> {
                 System.err.println("Unknown keyhook.mode '" + mode + "': use server (the default) or storage");
@@ -35,7 +36,7 @@ public class KeyhookApplication {
 
     /** The flag, else the environment variable. */
     static String mode(String[] args, Map<String, String> environment) {
-        String mode = environment.getOrDefault(MODE_VARIABLE, "server");
+        String mode = environment.getOrDefault(MODE_VARIABLE, SERVER_MODE);
         for (String arg : args) {
             if (arg.startsWith(MODE_FLAG)) {
                 mode = arg.substring(MODE_FLAG.length());

@@ -1,6 +1,7 @@
 package io.keyhook.server.infra;
 
 import io.keyhook.command.delivery.RetryPolicy;
+import io.keyhook.server.KeyhookApplication;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,9 +15,12 @@ import java.util.List;
  * or an environment variable ({@code KEYHOOK_DATA_DIR}). How webhooks are delivered, also under
  * {@code keyhook.webhooks}, is the webhook module's {@code WebhookSettings}. {@code embeddedMongo}: start
  * the embedded MongoDB server for the read models when no {@code spring.data.mongodb.uri} is given.
+ * {@code mode}: read by {@code KeyhookApplication} before anything starts ({@code storage} runs only
+ * the stores); listed here to document it.
  */
 @ConfigurationProperties("keyhook")
-public record KeyhookProperties(@DefaultValue("./data") Path dataDir,
+public record KeyhookProperties(@DefaultValue(KeyhookApplication.SERVER_MODE) String mode,
+                                @DefaultValue("./data") Path dataDir,
                                 @DefaultValue List<String> operators,
                                 @DefaultValue Postgres postgres,
                                 @DefaultValue("true") boolean embeddedMongo,
