@@ -1,7 +1,8 @@
 # Build the jar first: ./mvnw -B package -DskipTests
 FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
-RUN useradd --system --uid 1001 --home-dir /app keyhook && mkdir -p /data && chown keyhook /data
+# /secrets: where several instances share their keys (docker-compose.yml); a volume there starts out owned by keyhook.
+RUN useradd --system --uid 1001 --home-dir /app keyhook && mkdir -p /data /secrets && chown keyhook /data /secrets
 WORKDIR /app
 COPY server/target/keyhook.jar /app/keyhook.jar
 USER keyhook

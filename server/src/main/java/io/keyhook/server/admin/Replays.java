@@ -5,6 +5,7 @@ import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -68,9 +69,16 @@ public class Replays {
                 long total = head == null ? 0 : head.position().orElse(-1) + 1;
                 Replay replay = new Replay(UUID.randomUUID().toString(), organizationId, group, clock.instant(), total);
                 processor.shutDown();
-                processor.resetTokens();
+                try {
+                    processor.resetTokens();
+                } catch (UnableToClaimTokenException heldElsewhere) {
+                    throw ApiProblem.of(HttpStatus.CONFLICT, "replay-unavailable", "Replay unavailable",
+                            "another instance processes " + group + " now; a replay needs every segment of it here,"
+                                    + " try again on that instance or once it is stopped");
+                } finally {
+                    processor.start();
+                }
                 replays.put(replay.id(), replay);
-                processor.start();
                 return progress(replay, processor);
             }
         }).subscribeOn(Schedulers.boundedElastic());

@@ -19,7 +19,9 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -46,6 +48,7 @@ public class EmbeddedStorageInitializer implements ApplicationContextInitializer
         // Read before there is a context, yet with the defaults of the KeyhookProperties it will bind.
         KeyhookProperties settings = Binder.get(environment).bindOrCreate("keyhook", KeyhookProperties.class);
         Path dataDir = settings.dataDir().toAbsolutePath().normalize();
+        refuseUnsharedStoresInACluster(settings, environment);
         Map<String, Object> properties = new HashMap<>();
         Stopper stopper = new Stopper();
         context.addApplicationListener(stopper);
@@ -63,6 +66,31 @@ public class EmbeddedStorageInitializer implements ApplicationContextInitializer
         }
         if (!properties.isEmpty()) {
             environment.getPropertySources().addFirst(new MapPropertySource("keyhookStorage", properties));
+        }
+    }
+
+    /**
+     * Instances of a cluster that each started stores of their own would share nothing: each would
+     * hold its own events and deliver its own webhooks, unseen by the others.
+     */
+    private static void refuseUnsharedStoresInACluster(KeyhookProperties settings, ConfigurableEnvironment environment) {
+        if (!settings.cluster().enabled()) {
+            return;
+        }
+        boolean sharedEvents = environment.getProperty("axon.axonserver.enabled", Boolean.class, false)
+                || environment.containsProperty("spring.datasource.url")
+                || (settings.postgres().url() != null && !settings.postgres().url().isBlank());
+        List<String> missing = new ArrayList<>();
+        if (!sharedEvents) {
+            missing.add("keyhook.postgres.url");
+        }
+        if (mongoNotConfigured(environment)) {
+            missing.add("spring.data.mongodb.uri");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("keyhook.cluster.enabled (the postgres profile) needs stores every instance"
+                    + " shares: set KEYHOOK_POSTGRES_URL (with KEYHOOK_POSTGRES_USERNAME, KEYHOOK_POSTGRES_PASSWORD) and"
+                    + " SPRING_DATA_MONGODB_URI; missing: " + String.join(", ", missing));
         }
     }
 

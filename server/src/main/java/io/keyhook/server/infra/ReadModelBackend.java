@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * file by itself only about once a second, so a kill -9 could lose read-model writes whose tracking
  * token was already stored: the projection would then be behind its token forever. Event processors
  * therefore call {@link #commit()} once per batch, before the batch's token is committed (see
- * {@link EventProcessingConfig}); the background commit stays for anything written outside a batch.
+ * {@link EventProcessingConfig}), which returns once the batch is synced to disk; the background
+ * commit stays for anything written outside a batch.
  * <p>Documents are stored as BSON ({@link BsonDocumentType}; documents of older files, Java-serialized,
  * still load) and unique-index keys as BSON ordered by value ({@link BsonKeyValueType}). Index maps
  * of that kind have names of their own ({@value #INDEX_MAP_SUFFIX}): on the first start on an older
@@ -86,6 +87,16 @@ public class ReadModelBackend extends H2Backend {
             // Also after a failure: part of a batch may have been written, and the reply reports it.
             commitDurably(finishedWrites.incrementAndGet());
         }
+    }
+
+    /**
+     * What event processors call once per batch, before their token is stored: the batch's writes
+     * are on disk (synced) when it returns, so neither a kill -9 nor a power cut leaves a read model
+     * behind its token. Processors committing at the same time share one commit.
+     */
+    @Override
+    public void commit() {
+        commitDurably(finishedWrites.incrementAndGet());
     }
 
     private static boolean mayWrite(String command, Document query) {

@@ -43,13 +43,19 @@ class SharedBucketsTest extends KeyhookAppTest {
     @Test
     void failuresRecordedOnOneInstanceLockTheAddressOutOnTheOther() {
         String id = "failed-auth:" + UUID.randomUUID();
+        long limit = 10;
         try (SharedBuckets first = new SharedBuckets(dataSource); SharedBuckets second = new SharedBuckets(dataSource)) {
-            Bucket onFirst = first.perMinute(id, 10);
-            for (int failure = 0; failure < 10; failure++) {
+            Bucket onFirst = first.perMinute(id, limit);
+            for (int failure = 0; failure < limit; failure++) {
                 assertThat(onFirst.tryConsume(1)).isTrue();
             }
-            assertThat(second.perMinute(id, 10).tryConsume(1))
-                    .as("the second instance sees the first one's failures").isFalse();
+            Bucket onSecond = second.perMinute(id, limit);
+            int moreOnSecond = 0;
+            while (moreOnSecond <= limit && onSecond.tryConsume(1)) {
+                moreOnSecond++;
+            }
+            assertThat(moreOnSecond).as("what the second instance still lets through after the first one's failures")
+                    .isLessThanOrEqualTo((int) (2 * SharedBuckets.unsynchronized(limit)));
         }
     }
 }

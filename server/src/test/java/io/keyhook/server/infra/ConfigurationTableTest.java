@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,10 +55,22 @@ class ConfigurationTableTest {
 
     @Test
     void everySettingIsDocumentedAndEveryDocumentedOneExists() throws IOException {
+        assertThat(table().keySet()).containsExactlyInAnyOrderElementsOf(settings());
+    }
+
+    /** Every {@code keyhook.*} setting the records bind. */
+    static List<String> settings() {
         List<String> settings = new ArrayList<>();
         names("keyhook", KeyhookProperties.class, settings);
         names("keyhook.webhooks", WebhookSettings.class, settings);
-        assertThat(table().keySet()).containsExactlyInAnyOrderElementsOf(settings);
+        return settings;
+    }
+
+    /** The setting an environment variable sets ({@code KEYHOOK_API_KEYS_PEPPER_FILE}: keyhook.api-keys.pepper-file). */
+    static Optional<String> settingForVariable(String variable) {
+        return settings().stream()
+                .filter(setting -> setting.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_').equals(variable))
+                .findFirst();
     }
 
     @Test

@@ -75,7 +75,8 @@ class TwoInstancesTest {
                 "--keyhook.api-keys.pepper-file=" + storage.resolve("api-key-pepper"),
                 "--keyhook.webhooks.encryption-key-file=" + storage.resolve("webhook-secret-key"),
                 "--keyhook.webhooks.allow-private-targets=true",
-                "--keyhook.api-keys.client-ip-header=" + Api.FORWARDED_FOR};
+                "--keyhook.api-keys.client-ip-header=" + Api.FORWARDED_FOR,
+                "--keyhook.operators=" + Api.OPERATOR_EMAIL};
         first = SecondApplication.start(storage.resolve("first"), shared);
         second = SecondApplication.start(storage.resolve("second"), shared);
         a = SecondApplication.api(first);
@@ -174,6 +175,23 @@ class TwoInstancesTest {
         }
         long refilled = (System.nanoTime() - started) * 10 / 60_000_000_000L + 1;
         assertThat(allowed).isGreaterThanOrEqualTo(10).isLessThanOrEqualTo((int) (10 + 2 + refilled));
+    }
+
+    @Test
+    void aReplayAskedOfTheInstanceThatDoesNotProcessTheGroupIsRefusedAndChangesNothing() {
+        Session admin = a.signup("Acme");
+        a.createItem(admin, "Bolt", 10, 3);
+        await().atMost(Duration.ofSeconds(15)).until(() -> processor(first, "items").processingStatus().isEmpty()
+                != processor(second, "items").processingStatus().isEmpty());
+        boolean firstHoldsItems = !processor(first, "items").processingStatus().isEmpty();
+        Api elsewhere = firstHoldsItems ? b : a;
+        ConfigurableApplicationContext elsewhereContext = firstHoldsItems ? second : first;
+
+        elsewhere.post(elsewhere.operator(), "/api/v1/admin/replays", Map.of("processingGroup", "items"))
+                .expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo("urn:keyhook:problem:replay-unavailable");
+        assertThat(processor(elsewhereContext, "items").isRunning()).isTrue();
+        elsewhere.get(admin, ITEMS).expectStatus().isOk().expectBody().jsonPath("$.items[0].name").isEqualTo("Bolt");
     }
 
     @Test
