@@ -220,6 +220,7 @@ final class ApiExamples {
                 limited.setProperty("reason", UsageReason.RATE_LIMITED.value());
                 yield limited;
             }
+            case 409 -> ApiConflicts.of(method, path).map(ApiProblem::problem).orElse(null);
             default -> null;
         };
         if (problem == null) {

@@ -17,6 +17,8 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -46,7 +48,8 @@ public class OpenApiConfig {
     /**
      * Every operation declares the problems it can answer: 400 for any request (a malformed one, an
      * unknown field or parameter), 401, 403 and 429 where a credential is needed, 404 where the path
-     * names a resource. An operation's own declaration of a status wins. Then every request body,
+     * names a resource, 409 where a write can conflict ({@link ApiConflicts}). An operation's own
+     * declaration of a status wins. Then every request body,
      * success answer and problem gets its example ({@link ApiExamples}).
      */
     @Bean
@@ -77,12 +80,19 @@ public class OpenApiConfig {
                     problem(responses, "403", "The credential may not do this");
                     problem(responses, "429", "Too many requests with this credential");
                 }
+                ApiConflicts.of(method(item, operation), path).ifPresent(conflict -> problem(responses, "409",
+                        conflict.problem().getTitle() + ": " + conflict.problem().getDetail()));
                 if (path.contains("{id}")) {
                     problem(responses, "404", "Not found in this organization");
                 }
             }));
             examples.addTo(openApi);
         };
+    }
+
+    private static String method(PathItem item, Operation operation) {
+        return item.readOperationsMap().entrySet().stream().filter(entry -> entry.getValue() == operation)
+                .map(entry -> entry.getKey().name()).findFirst().orElseThrow();
     }
 
     private static void problem(ApiResponses responses, String status, String description) {

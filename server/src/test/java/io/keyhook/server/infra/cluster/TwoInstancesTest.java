@@ -2,12 +2,12 @@ package io.keyhook.server.infra.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import io.keyhook.server.Api;
 import io.keyhook.server.Api.KeyClient;
 import io.keyhook.server.Api.Session;
+import io.keyhook.server.Api;
 import io.keyhook.server.Receiver;
 import io.keyhook.server.SecondApplication;
+import io.keyhook.server.infra.ReadModelBackend;
 import io.keyhook.server.infra.postgres.EmbeddedPostgresServer;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
-
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -65,7 +64,7 @@ class TwoInstancesTest {
             statement.execute("CREATE ROLE keyhook LOGIN PASSWORD 'cluster secret'");
             statement.execute("CREATE DATABASE keyhook_cluster OWNER keyhook");
         }
-        mongo = new MongoServer(new H2Backend(storage.resolve("readmodels.mv").toString()));
+        mongo = new MongoServer(new ReadModelBackend(storage.resolve("readmodels.mv").toString(), true));
         InetSocketAddress mongoAddress = mongo.bind();
         String[] shared = {"--spring.profiles.active=postgres",
                 "--keyhook.postgres.url=jdbc:postgresql://localhost:" + postgres.port() + "/keyhook_cluster",
