@@ -17,6 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +30,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -156,6 +162,38 @@ class TwoInstancesTest {
             a.createItem(admin, "Bolt", 10, 3);
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/routed").size() == 1);
         }
+    }
+
+    @Test
+    void theLiveTimelineOfEitherInstanceShowsTheDeliveryWhereverItWasMadeAndProjected() {
+        try (Receiver receiver = new Receiver()) {
+            Session admin = a.signup("Acme");
+            String subscription = a.post(admin, "/api/v1/webhooks", Map.of("url", receiver.url("/live"), "eventTypes",
+                            List.of("item.created"))).expectStatus().isCreated().expectBody(JsonNode.class)
+                    .returnResult().getResponseBody().get("id").asText();
+            List<Flux<String>> streams = List.of(statuses(a, admin, subscription), statuses(b, admin, subscription));
+            Flux<String> both = Flux.merge(streams.get(0).map(status -> "first " + status),
+                    streams.get(1).map(status -> "second " + status));
+
+            StepVerifier.create(both.filter(status -> status.endsWith("succeeded")).distinct().take(2))
+                    .then(() -> a.createItem(admin, "Bolt", 10, 3))
+                    .recordWith(HashSet::new)
+                    .expectNextCount(2)
+                    .consumeRecordedWith(seen -> assertThat(seen).containsExactlyInAnyOrder("first succeeded",
+                            "second succeeded"))
+                    .expectComplete()
+                    .verify(Duration.ofSeconds(30));
+        }
+    }
+
+    private static Flux<String> statuses(Api api, Session session, String subscription) {
+        return api.http().get().uri("/api/v1/webhooks/" + subscription + "/deliveries/stream")
+                .header("Authorization", session.bearer()).accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange().expectStatus().isOk()
+                .returnResult(new ParameterizedTypeReference<ServerSentEvent<JsonNode>>() {
+                }).getResponseBody()
+                .filter(event -> event.data() != null && event.data().has("status"))
+                .map(event -> event.data().get("status").asText());
     }
 
     @Test
