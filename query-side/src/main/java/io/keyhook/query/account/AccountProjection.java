@@ -60,11 +60,6 @@ public class AccountProjection implements Republishing {
     }
 
     @Override
-    public String processingGroup() {
-        return GROUP;
-    }
-
-    @Override
     public Set<String> republish(Map<String, Long> wantedVersions) {
         Set<String> behind = new HashSet<>(atVersion(wantedVersions, users.findAllById(wantedVersions.keySet()),
                 UserDocument::id, user -> announce(emitter, FindProjectedVersion.ACCOUNTS, user.id(), user.version())));

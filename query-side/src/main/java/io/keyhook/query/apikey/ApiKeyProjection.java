@@ -103,11 +103,6 @@ public class ApiKeyProjection implements Republishing {
     }
 
     @Override
-    public String processingGroup() {
-        return GROUP;
-    }
-
-    @Override
     public Set<String> republish(Map<String, Long> wantedVersions) {
         return atVersion(wantedVersions, keys.findAllById(wantedVersions.keySet()), ApiKeyDocument::id,
                 key -> publish(key, key.version()));

@@ -1,5 +1,7 @@
 package io.keyhook.query.common;
 
+import org.axonframework.config.ProcessingGroup;
+
 import java.util.Map;
 import java.util.Set;
 
@@ -10,7 +12,14 @@ import java.util.Set;
  */
 public interface Republishing {
 
-    String processingGroup();
+    /** The group its class is assigned to ({@link ProcessingGroup}). */
+    default String processingGroup() {
+        ProcessingGroup group = getClass().getAnnotation(ProcessingGroup.class);
+        if (group == null) {
+            throw new IllegalStateException(getClass() + " names no processing group");
+        }
+        return group.value();
+    }
 
     /**
      * Pushes, to this instance's subscribers, each document as the read model now holds it, if it

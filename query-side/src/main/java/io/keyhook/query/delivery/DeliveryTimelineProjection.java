@@ -139,11 +139,6 @@ public class DeliveryTimelineProjection implements Republishing {
     }
 
     @Override
-    public String processingGroup() {
-        return GROUP;
-    }
-
-    @Override
     public Set<String> republish(Map<String, Long> wantedVersions) {
         return atVersion(wantedVersions, deliveries.findAllById(wantedVersions.keySet()), DeliveryDocument::id,
                 this::publish);

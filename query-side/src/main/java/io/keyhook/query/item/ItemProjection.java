@@ -128,11 +128,6 @@ public class ItemProjection implements Republishing {
     }
 
     @Override
-    public String processingGroup() {
-        return GROUP;
-    }
-
-    @Override
     public Set<String> republish(Map<String, Long> wantedVersions) {
         List<ItemDocument> current = new ArrayList<>();
         Set<String> behind = atVersion(wantedVersions, items.findAllById(wantedVersions.keySet()), ItemDocument::id,

@@ -124,11 +124,6 @@ public class WebhookSubscriptionProjection implements Republishing {
     }
 
     @Override
-    public String processingGroup() {
-        return GROUP;
-    }
-
-    @Override
     public Set<String> republish(Map<String, Long> wantedVersions) {
         return atVersion(wantedVersions, subscriptions.findAllById(wantedVersions.keySet()),
                 WebhookSubscriptionDocument::id, subscription -> {
