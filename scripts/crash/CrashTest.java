@@ -1358,7 +1358,7 @@ public class CrashTest {
      */
     static final class Receiver implements AutoCloseable {
         record Request(String path, String webhookId, String timestamp, String signature, byte[] body, JsonNode payload,
-                       int status) {
+                       int status, long receivedNanos) {
             boolean succeeded() {
                 return status >= 200 && status < 300;
             }
@@ -1413,7 +1413,7 @@ public class CrashTest {
                 int status = fails(webhookId) ? 500 : 200;
                 received.add(new Request(exchange.getRequestURI().getPath(), webhookId,
                         headers.getFirst("webhook-timestamp"), headers.getFirst("webhook-signature"), body, payload,
-                        status));
+                        status, System.nanoTime()));
                 byte[] answer = (status == 200 ? "received" : "failing on purpose").getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(status, answer.length);
                 exchange.getResponseBody().write(answer);
