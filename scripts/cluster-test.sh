@@ -10,11 +10,12 @@
 # both. Then the clients' record is checked through B and through A: every acknowledged write there,
 # every matching event of one delivered (signed, answered 2xx) under one webhook-id, every served key
 # request audited. Prints what it measured and a summary line; exits 1 on any loss, missing
-# delivery, changed webhook-id, revocation not honoured, rate limit overshot beyond its bound or
-# takeover beyond its limit (15 s for segments, 30 s for deadlines), 2 when the infrastructure failed.
+# delivery, changed webhook-id, revocation not honoured, server error to the hammered key, rate
+# limit overshot beyond its bound or takeover beyond its limit (15 s for segments, 30 s for
+# deadlines), 2 when the infrastructure failed.
 #
-#   scripts/cluster-test.sh              # the full run: longer load, 200 revocations (about 5 minutes)
-#   scripts/cluster-test.sh --short      # what CI runs: 40 revocations (about 3 minutes)
+#   scripts/cluster-test.sh              # the full run: 8 clients, longer load, 200 revocations (about 10 minutes)
+#   scripts/cluster-test.sh --short      # what CI runs: 4 clients, 40 revocations (4 to 6 minutes on 2 cores)
 #   SEED=42 scripts/cluster-test.sh      # the same random choices again (not the same timing)
 #   KEEP_WORK=1 scripts/cluster-test.sh  # keep the logs and data dirs (their place is printed)
 #

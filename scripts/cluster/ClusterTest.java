@@ -61,12 +61,19 @@ public class ClusterTest extends CrashTest {
     static final Duration REVOCATION_LIMIT = Duration.ofSeconds(30);
     static final Duration STALE_ANSWER_PATIENCE = Duration.ofSeconds(30);
     static final Duration STORAGE_STOP_DEADLINE = Duration.ofSeconds(60);
+    /**
+     * The receiver answers 500 to this share of attempts, never more than twice in a row for one
+     * webhook-id: with 5 retries every delivery succeeds, even one whose attempt the kill cost (its
+     * watchdog records that attempt as failed).
+     */
     static final double FAILURE_SHARE = 0.2;
     static final int MAX_FAILURES_IN_A_ROW = 2;
     static final int INSTANCES = 2;
     static final long RATE_LIMIT = 100;
     static final int HAMMERS_PER_INSTANCE = 4;
     static final int STORM_SUBSCRIPTIONS = 3;
+    /** Revocations measured at a time, each with a key of its own. */
+    static final int REVOKERS = 4;
 
     /** How long each phase runs, and how much is measured. */
     record Plan(String name, int tenants, Duration mixedLoad, Duration stormBeforeKill, Duration aloneAfterTakeover,
@@ -211,6 +218,7 @@ public class ClusterTest extends CrashTest {
         volatile Instance b;
         Database database;
         long killedNanos;
+        long restartedNanos = Long.MAX_VALUE;
 
         ClusterRun(ClusterOptions options, Plan plan, ClusterResult result) {
             this.options = options;
@@ -302,6 +310,7 @@ public class ClusterTest extends CrashTest {
             sleepMillis(plan.aloneAfterTakeover().toMillis() + random.nextInt(2000));
             progress("restarting A on the same settings, %.1f s after the kill; the clients slow down meanwhile", sinceKill());
             load.pause(PAUSE_WHILE_RESTARTING);
+            restartedNanos = System.nanoTime();
             a.start();
             a.awaitHealthy();
             cluster.up(a);
@@ -365,22 +374,34 @@ public class ClusterTest extends CrashTest {
             countDuplicates(receiver);
         }
 
-        /** At least once: the same webhook-id answered 2xx more than once, for the same subscription. */
+        /**
+         * At least once: the same webhook-id answered 2xx more than once, for the same subscription;
+         * each repeat counted by when it arrived: before the kill, while B was alone, after A restarted.
+         */
         void countDuplicates(Receiver receiver) {
-            Map<String, Integer> successes = new HashMap<>();
+            Map<String, Long> firstSuccess = new HashMap<>();
             int failedOnPurpose = 0;
+            int[] repeats = new int[3];
+            List<Long> repeatAfterFirst = new ArrayList<>();
             List<Receiver.Request> received = receiver.received();
             for (Receiver.Request request : received) {
-                if (request.succeeded()) {
-                    successes.merge(request.path() + " " + request.webhookId(), 1, Integer::sum);
-                } else {
+                if (!request.succeeded()) {
                     failedOnPurpose++;
+                    continue;
+                }
+                Long first = firstSuccess.putIfAbsent(request.path() + " " + request.webhookId(), request.receivedNanos());
+                if (first != null) {
+                    long at = request.receivedNanos();
+                    repeats[at < killedNanos ? 0 : at < restartedNanos ? 1 : 2]++;
+                    repeatAfterFirst.add((at - first) / 1_000_000);
                 }
             }
-            result.duplicates = successes.values().stream().mapToInt(n -> n - 1).sum();
-            progress("receiver: %d requests, %d answered 500 on purpose; %d webhook-ids delivered, %d of them "
-                            + "more than once (%d duplicates)", received.size(), failedOnPurpose, successes.size(),
-                    successes.values().stream().filter(n -> n > 1).count(), result.duplicates);
+            result.duplicates = repeatAfterFirst.size();
+            progress("receiver: %d requests, %d answered 500 on purpose; %d webhook-ids delivered, %d duplicates (a "
+                            + "webhook-id answered 2xx again: %d before the kill, %d from the kill to A's restart, %d after "
+                            + "it%s)", received.size(), failedOnPurpose, firstSuccess.size(), result.duplicates, repeats[0],
+                    repeats[1], repeats[2], repeatAfterFirst.isEmpty() ? ""
+                            : String.format("; p50 %d ms after the first", percentile(repeatAfterFirst, 50)));
         }
     }
 
@@ -409,6 +430,7 @@ public class ClusterTest extends CrashTest {
             this.log = dir.resolve("server.log");
             // db-scheduler picks in the host's name unless told otherwise: two instances on one host
             // would pick as one, and the deadlines the killed one had picked could not be told apart.
+            // Retries wait at most 10 s, so that the verifier's wait for every delivery covers them.
             this.settings = List.of("--spring.profiles.active=postgres",
                     "--keyhook.auth.jwt-key-file=" + shared.resolve("jwt-signing-key.json"),
                     "--keyhook.api-keys.pepper-file=" + shared.resolve("api-key-pepper"),
@@ -1038,7 +1060,8 @@ public class ClusterTest extends CrashTest {
     /**
      * Issues a key through one instance, waits until the other accepts it (so that it knows the key),
      * revokes it through the first and asks the other until it refuses the key: the time from the
-     * revocation's answer to the first 401. The instances swap roles each time.
+     * revocation's answer to the first 401. The instances swap roles each time; {@link #REVOKERS}
+     * keys are in the works at a time.
      */
     static final class Revocations {
         final Cluster cluster;
@@ -1046,6 +1069,7 @@ public class ClusterTest extends CrashTest {
         final int count;
         final List<Long> issueMillis = new ArrayList<>();
         final List<Long> acceptMillis = new ArrayList<>();
+        final List<Long> revokeMillis = new ArrayList<>();
 
         Revocations(Cluster cluster, ClusterResult result, int count) {
             this.cluster = cluster;
@@ -1057,28 +1081,50 @@ public class ClusterTest extends CrashTest {
             Instance first = cluster.both().get(0);
             String token = signUp(cluster.api(first), "revocations");
             Map<String, List<Long>> byDirection = new LinkedHashMap<>();
-            int rejectedAtOnce = 0;
+            AtomicInteger next = new AtomicInteger();
+            List<RuntimeException> failures = Collections.synchronizedList(new ArrayList<>());
             long startedNanos = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                Instance revoking = cluster.both().get(i % 2);
-                Instance asked = cluster.other(revoking);
-                Optional<Long> millis = revokeAndAsk(token, revoking, asked, i);
-                if (millis.isPresent()) {
-                    result.revocationMillis.add(millis.get());
-                    byDirection.computeIfAbsent("revoked through " + revoking.label + ", refused by " + asked.label,
-                            d -> new ArrayList<>()).add(millis.get());
-                    if (millis.get() == 0) {
-                        rejectedAtOnce++;
+            List<Thread> workers = new ArrayList<>();
+            for (int w = 0; w < REVOKERS; w++) {
+                Thread worker = new Thread(() -> {
+                    try {
+                        for (int i = next.getAndIncrement(); i < count && failures.isEmpty(); i = next.getAndIncrement()) {
+                            Instance revoking = cluster.both().get(i % 2);
+                            Instance asked = cluster.other(revoking);
+                            Optional<Long> millis = revokeAndAsk(token, revoking, asked, i);
+                            synchronized (this) {
+                                millis.ifPresent(value -> {
+                                    result.revocationMillis.add(value);
+                                    byDirection.computeIfAbsent("revoked through " + revoking.label + ", refused by "
+                                            + asked.label, d -> new ArrayList<>()).add(value);
+                                });
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        failures.add(e);
                     }
-                }
+                }, "revoker-" + w);
+                worker.setDaemon(true);
+                workers.add(worker);
+                worker.start();
             }
-            StringBuilder line = new StringBuilder(String.format("revocations: %d measured in %.1f s, refused by the first "
-                    + "request after the revocation %d", result.revocationMillis.size(),
-                    (System.nanoTime() - startedNanos) / 1e9, rejectedAtOnce));
+            for (Thread worker : workers) {
+                join(worker, REVOCATION_LIMIT.plus(KEY_ACCEPTED_LIMIT).multipliedBy(count / REVOKERS + 1).plusSeconds(60));
+            }
+            if (!failures.isEmpty()) {
+                throw failures.get(0);
+            }
+            long rejectedAtOnce = result.revocationMillis.stream().filter(millis -> millis == 0).count();
+            StringBuilder line = new StringBuilder(String.format("revocations: %d measured in %.1f s (%d at a time), refused "
+                    + "by the first request after the revocation %d", result.revocationMillis.size(),
+                    (System.nanoTime() - startedNanos) / 1e9, REVOKERS, rejectedAtOnce));
             if (!issueMillis.isEmpty()) {
-                line.append(String.format("; a key issued through one instance answered in p50 %d ms and was accepted by "
-                        + "the other p50 %d ms (p99 %d ms) after that", percentile(issueMillis, 50),
-                        percentile(acceptMillis, 50), percentile(acceptMillis, 99)));
+                line.append(String.format("; issuing a key answered in p50 %d ms, the other instance accepted it p50 %d ms "
+                        + "(p99 %d ms) after that", percentile(issueMillis, 50), percentile(acceptMillis, 50),
+                        percentile(acceptMillis, 99)));
+            }
+            if (!revokeMillis.isEmpty()) {
+                line.append(String.format("; revoking answered in p50 %d ms", percentile(revokeMillis, 50)));
             }
             byDirection.forEach((direction, values) -> line.append(String.format("; %s: p50 %d ms, p99 %d ms, max %d ms",
                     direction, percentile(values, 50), percentile(values, 99), percentile(values, 100))));
@@ -1098,18 +1144,22 @@ public class ClusterTest extends CrashTest {
             String id = issued.body().path("id").asText();
             String key = issued.body().path("key").asText();
             long issuedNanos = System.nanoTime();
-            issueMillis.add((issuedNanos - issuingNanos) / 1_000_000);
+            record(issueMillis, issuedNanos - issuingNanos);
             while (status(other, key) != 200) {
                 if (System.nanoTime() - issuedNanos > KEY_ACCEPTED_LIMIT.toNanos()) {
-                    result.keysNotAccepted++;
+                    synchronized (this) {
+                        result.keysNotAccepted++;
+                    }
                     result.problem("KEY NOT ACCEPTED: key " + id + " issued through " + revoking.label + " is not accepted by "
                             + asked.label + " " + KEY_ACCEPTED_LIMIT.toSeconds() + " s later");
                     return Optional.empty();
                 }
                 sleepMillis(5);
             }
-            acceptMillis.add((System.nanoTime() - issuedNanos) / 1_000_000);
+            record(acceptMillis, System.nanoTime() - issuedNanos);
+            long revokingNanos = System.nanoTime();
             Api.Answer revoked = through.require(through.delete("/api/v1/api-keys/" + id, token, null), "revoke a key");
+            record(revokeMillis, System.nanoTime() - revokingNanos);
             if (revoked.status() != 204) {
                 throw new InfrastructureFailure("revoking a key through " + revoking.label + " answered " + revoked.status()
                         + " " + revoked.body(), null);
@@ -1118,7 +1168,9 @@ public class ClusterTest extends CrashTest {
             int status;
             while ((status = status(other, key)) != 401) {
                 if (System.nanoTime() - revokedNanos > REVOCATION_LIMIT.toNanos()) {
-                    result.revocationsNotRejected++;
+                    synchronized (this) {
+                        result.revocationsNotRejected++;
+                    }
                     result.problem("REVOCATION: key " + id + " revoked through " + revoking.label + " still answers "
                             + status + " through " + asked.label + " " + REVOCATION_LIMIT.toSeconds() + " s later");
                     return Optional.empty();
@@ -1126,6 +1178,10 @@ public class ClusterTest extends CrashTest {
                 sleepMillis(5);
             }
             return Optional.of((System.nanoTime() - revokedNanos) / 1_000_000);
+        }
+
+        private synchronized void record(List<Long> millis, long nanos) {
+            millis.add(nanos / 1_000_000);
         }
 
         private static int status(Api api, String key) {
@@ -1178,13 +1234,14 @@ public class ClusterTest extends CrashTest {
             AtomicInteger limited = new AtomicInteger();
             Map<Integer, Integer> other = Collections.synchronizedMap(new HashMap<>());
             List<Thread> hammers = new ArrayList<>();
-            long start = System.nanoTime();
-            long end = start + hammer.toNanos();
+            CountDownLatch gate = new CountDownLatch(1);
+            long[] window = new long[2];
             for (Instance instance : cluster.both()) {
                 Api through = cluster.api(instance);
                 for (int i = 0; i < HAMMERS_PER_INSTANCE; i++) {
                     Thread thread = new Thread(() -> {
-                        while (System.nanoTime() < end) {
+                        awaitGate(gate);
+                        while (System.nanoTime() < window[1]) {
                             int status = through.getWithKey("/api/v1/items", key).map(Api.Answer::status).orElse(-1);
                             if (status == 200) {
                                 allowed.incrementAndGet();
@@ -1200,10 +1257,13 @@ public class ClusterTest extends CrashTest {
                     thread.start();
                 }
             }
+            window[0] = System.nanoTime();
+            window[1] = window[0] + hammer.toNanos();
+            gate.countDown();
             for (Thread thread : hammers) {
                 join(thread, hammer.plusSeconds(60));
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = (System.nanoTime() - window[0]) / 1e9;
             long refilled = (long) Math.floor(RATE_LIMIT * seconds / 60);
             long unsynchronized = Math.max(1, RATE_LIMIT / 50);
             result.rateSeconds = seconds;
@@ -1221,12 +1281,44 @@ public class ClusterTest extends CrashTest {
                 result.rateServerErrors = other.entrySet().stream().filter(answer -> answer.getKey() >= 500)
                         .mapToInt(Map.Entry::getValue).sum();
                 if (result.rateServerErrors > 0) {
-                    result.problem("SERVER ERROR: " + result.rateServerErrors + " reads with the rate-limited key answered 5xx "
-                            + "(the instances' logs say why): " + other);
+                    result.problem("SERVER ERROR: " + result.rateServerErrors + " reads with the rate-limited key answered 5xx: "
+                            + other);
+                    cluster.both().forEach(instance -> firstError(instance.log).ifPresent(error ->
+                            result.problem("SERVER ERROR: the first in " + instance.label + "'s log: " + error)));
                 } else if (!other.isEmpty()) {
                     result.problem("rate limit: answers neither 200 nor 429 (-1: no answer): " + other);
                 }
             }
+        }
+    }
+
+    /** All hammers start at once, as a burst does. */
+    static void awaitGate(CountDownLatch gate) {
+        try {
+            gate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The first ERROR line of a server log, with the exception line after it. */
+    static Optional<String> firstError(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains(" ERROR ")) {
+                    String error = lines.get(i).strip();
+                    for (int j = i + 1; j < Math.min(lines.size(), i + 4); j++) {
+                        if (!lines.get(j).isBlank()) {
+                            return Optional.of(error + " / " + lines.get(j).strip());
+                        }
+                    }
+                    return Optional.of(error);
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("(could not read " + log + ": " + e + ")");
         }
     }
 
