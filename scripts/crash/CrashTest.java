@@ -41,7 +41,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -1066,9 +1065,12 @@ public class CrashTest {
 
         // ---- deliveries
 
-        /** What the receiver got for one subscription, event by event. */
+        /**
+         * What the receiver got for one subscription, event by event; delivered: a validly signed
+         * request of it was answered with a 2xx.
+         */
         record ReceivedEvent(String eventId, String fingerprint, String organizationId, Set<String> webhookIds,
-                             boolean validlySigned, int badSignatures) {
+                             boolean delivered, int badSignatures) {
         }
 
         void verifyDeliveries() {
@@ -1096,7 +1098,7 @@ public class CrashTest {
             int missing = 0;
             for (Map.Entry<SubscriptionRecord, Map<String, Integer>> entry : required.entrySet()) {
                 Map<String, Integer> delivered = count(receivedEvents(entry.getKey()).stream()
-                        .filter(ReceivedEvent::validlySigned).map(ReceivedEvent::fingerprint));
+                        .filter(ReceivedEvent::delivered).map(ReceivedEvent::fingerprint));
                 for (Map.Entry<String, Integer> expected : entry.getValue().entrySet()) {
                     missing += Math.max(0, expected.getValue() - delivered.getOrDefault(expected.getKey(), 0));
                 }
@@ -1110,13 +1112,13 @@ public class CrashTest {
             Map<String, Integer> allowed = countEvents(Stream.concat(tenant.acknowledgedEvents.stream(),
                     committedInFlight.get(tenant).stream()));
             Map<String, Integer> received = count(events.stream().map(ReceivedEvent::fingerprint));
-            Map<String, Integer> validlySigned = count(events.stream().filter(ReceivedEvent::validlySigned)
+            Map<String, Integer> delivered = count(events.stream().filter(ReceivedEvent::delivered)
                     .map(ReceivedEvent::fingerprint));
             for (Map.Entry<String, Integer> expected : required.entrySet()) {
-                int got = validlySigned.getOrDefault(expected.getKey(), 0);
+                int got = delivered.getOrDefault(expected.getKey(), 0);
                 if (got < expected.getValue()) {
                     result.problem("MISSING: " + tenant.label + " " + subscription.path + ": " + expected.getKey()
-                            + " expected " + expected.getValue() + ", validly signed " + got);
+                            + " expected " + expected.getValue() + ", delivered (validly signed, answered 2xx) " + got);
                 }
             }
             if (!subscription.acknowledged() && !subscription.visibleAfterRestart && !events.isEmpty()) {
@@ -1176,15 +1178,17 @@ public class CrashTest {
         static ReceivedEvent receivedEvent(SubscriptionRecord subscription, String eventId, List<Receiver.Request> requests) {
             Set<String> webhookIds = new HashSet<>();
             int valid = 0;
+            boolean delivered = false;
             for (Receiver.Request request : requests) {
                 webhookIds.add(request.webhookId());
                 if (subscription.secret == null || Signatures.valid(subscription.secret, request)) {
                     valid++;
+                    delivered |= request.succeeded();
                 }
             }
             JsonNode payload = requests.get(0).payload();
             return new ReceivedEvent(eventId, fingerprintOf(payload), payload.path("organization_id").asText(),
-                    webhookIds, valid > 0, requests.size() - valid);
+                    webhookIds, delivered, requests.size() - valid);
         }
 
         static Map<String, Integer> countEvents(Stream<ExpectedEvent> events) {
@@ -1347,27 +1351,47 @@ public class CrashTest {
 
     // ---------------------------------------------------------------- the webhook receiver
 
-    /** A local receiver (the JDK's HTTP server on loopback) that records every request and answers 200. */
+    /**
+     * A local receiver (the JDK's HTTP server on loopback) that records every request and answers 200,
+     * or 500 to a share of them (never more than a few times in a row for one webhook-id), so that
+     * retries happen.
+     */
     static final class Receiver implements AutoCloseable {
-        record Request(String path, String webhookId, String timestamp, String signature, byte[] body, JsonNode payload) {
+        record Request(String path, String webhookId, String timestamp, String signature, byte[] body, JsonNode payload,
+                       int status, long receivedNanos) {
+            boolean succeeded() {
+                return status >= 200 && status < 300;
+            }
         }
 
         private final HttpServer server;
         private final ExecutorService executor = Executors.newFixedThreadPool(4, daemon("receiver"));
         private final List<Request> received = new CopyOnWriteArrayList<>();
+        private final double failureShare;
+        private final int maxFailuresInARow;
+        private final Random random;
+        private final Map<String, Integer> failuresInARow = new HashMap<>();
 
-        private Receiver(HttpServer server) {
+        private Receiver(HttpServer server, double failureShare, int maxFailuresInARow, long seed) {
             this.server = server;
+            this.failureShare = failureShare;
+            this.maxFailuresInARow = maxFailuresInARow;
+            this.random = new Random(seed);
             server.createContext("/", this::record);
             server.setExecutor(executor);
             server.start();
         }
 
+        /** Answers every request with 200. */
         static Receiver start() {
+            return start(0, 0, 0);
+        }
+
+        static Receiver start(double failureShare, int maxFailuresInARow, long seed) {
             for (int attempt = 0; attempt < 50; attempt++) {
                 try {
                     return new Receiver(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                            Ports.free()), 64));
+                            Ports.free()), 64), failureShare, maxFailuresInARow, seed);
                 } catch (IOException e) {
                     // taken between the check and the bind: try another port
                 }
@@ -1385,14 +1409,24 @@ public class CrashTest {
                     payload = JSON.createObjectNode().put("unreadable", new String(body, StandardCharsets.UTF_8));
                 }
                 var headers = exchange.getRequestHeaders();
-                received.add(new Request(exchange.getRequestURI().getPath(), headers.getFirst("webhook-id"),
-                        headers.getFirst("webhook-timestamp"), headers.getFirst("webhook-signature"), body, payload));
-                byte[] answer = "received".getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(200, answer.length);
+                String webhookId = headers.getFirst("webhook-id");
+                int status = fails(webhookId) ? 500 : 200;
+                received.add(new Request(exchange.getRequestURI().getPath(), webhookId,
+                        headers.getFirst("webhook-timestamp"), headers.getFirst("webhook-signature"), body, payload,
+                        status, System.nanoTime()));
+                byte[] answer = (status == 200 ? "received" : "failing on purpose").getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(status, answer.length);
                 exchange.getResponseBody().write(answer);
             } finally {
                 exchange.close();
             }
+        }
+
+        private synchronized boolean fails(String webhookId) {
+            int inARow = failuresInARow.getOrDefault(webhookId, 0);
+            boolean fails = failureShare > 0 && inARow < maxFailuresInARow && random.nextDouble() < failureShare;
+            failuresInARow.put(webhookId, fails ? inARow + 1 : 0);
+            return fails;
         }
 
         String url(String path) {
@@ -1521,13 +1555,13 @@ public class CrashTest {
     // ---------------------------------------------------------------- the server process
 
     static final class Server {
-        private static final AtomicReference<Server> RUNNING = new AtomicReference<>();
+        /** Every server started, stopped (the latest first) when this JVM exits. */
+        private static final List<Server> STARTED = new CopyOnWriteArrayList<>();
 
         static {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                Server server = RUNNING.get();
-                if (server != null) {
-                    server.stopQuietly();
+                for (int i = STARTED.size() - 1; i >= 0; i--) {
+                    STARTED.get(i).stopQuietly();
                 }
             }, "stop-server"));
         }
@@ -1545,21 +1579,29 @@ public class CrashTest {
         }
 
         static Server start(Path jar, Path dataDir, Path log, Path pidFile) {
-            int port = Ports.free();
+            return start(jar, dataDir, log, pidFile, Ports.free(), List.of(), Map.of());
+        }
+
+        /** On a given port, with settings added to the ones below (never one of them) and environment variables. */
+        static Server start(Path jar, Path dataDir, Path log, Path pidFile, int port, List<String> settings,
+                            Map<String, String> environment) {
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = List.of(java, "-Xms256m", "-Xmx768m", "-jar", jar.toString(),
+            List<String> command = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx768m", "-jar", jar.toString(),
                     "--server.address=127.0.0.1", "--server.port=" + port, "--keyhook.data-dir=" + dataDir,
                     "--keyhook.webhooks.allow-private-targets=true", "--keyhook.operators=" + OPERATOR_EMAIL,
                     "--keyhook.webhooks.retry.initial-delay=1s", "--keyhook.webhooks.retry.multiplier=2",
-                    "--keyhook.api-keys.failed-auth-per-minute=1000000");
+                    "--keyhook.api-keys.failed-auth-per-minute=1000000"));
+            command.addAll(settings);
             try {
                 Files.writeString(log, "=== starting the server on port " + port + " at " + Instant.now() + " ===\n",
                         StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                builder.environment().putAll(environment);
+                Process process = builder.start();
                 Files.writeString(pidFile, process.pid() + "\n", StandardCharsets.UTF_8);
                 Server server = new Server(process, port, dataDir, log);
-                RUNNING.set(server);
+                STARTED.add(server);
                 return server;
             } catch (IOException e) {
                 throw new InfrastructureFailure("cannot start the server: " + e, log);
