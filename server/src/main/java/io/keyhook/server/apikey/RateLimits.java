@@ -51,7 +51,7 @@ public class RateLimits implements DisposableBean {
     Verdict consume(String keyId, boolean read, Integer perKeyLimit) {
         long limit = perKeyLimit != null ? perKeyLimit : read ? settings.readPerMinute() : settings.writePerMinute();
         Bucket bucket = buckets.perMinute("key:" + keyId + (read ? ":read:" : ":write:") + limit, limit);
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe = SharedBuckets.retryingMissingBucket(() -> bucket.tryConsumeAndReturnRemaining(1));
         long remaining = probe.getRemainingTokens();
         long resetSeconds = ceilSeconds((limit - remaining) * WINDOW.toNanos() / limit);
         long retryAfter = probe.isConsumed() ? 0 : Math.max(1, ceilSeconds(probe.getNanosToWaitForRefill()));
@@ -61,14 +61,16 @@ public class RateLimits implements DisposableBean {
     /** Seconds until this address may try again, or 0 if it has failed authentication few enough times. */
     long failureLockout(String clientAddress) {
         Bucket bucket = buckets.ifUsed(failures(clientAddress));
-        if (bucket == null || bucket.getAvailableTokens() > 0) {
+        if (bucket == null || SharedBuckets.retryingMissingBucket(bucket::getAvailableTokens) > 0) {
             return 0;
         }
-        return Math.max(1, ceilSeconds(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill()));
+        return Math.max(1, ceilSeconds(SharedBuckets.retryingMissingBucket(() -> bucket.estimateAbilityToConsume(1))
+                .getNanosToWaitForRefill()));
     }
 
     void recordFailure(String clientAddress) {
-        buckets.perMinute(failures(clientAddress), settings.failedAuthPerMinute()).tryConsume(1);
+        Bucket bucket = buckets.perMinute(failures(clientAddress), settings.failedAuthPerMinute());
+        SharedBuckets.retryingMissingBucket(() -> bucket.tryConsume(1));
     }
 
     private static String failures(String clientAddress) {

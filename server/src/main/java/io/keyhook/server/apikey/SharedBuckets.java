@@ -6,6 +6,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Buckets kept in PostgreSQL ({@code rate_limit_buckets}) and shared by every instance, through
@@ -56,6 +58,34 @@ final class SharedBuckets implements Buckets, AutoCloseable {
     /** Tokens an instance may take from a bucket of this limit before it tells the database: 2 % of it. */
     static long unsynchronized(long perMinute) {
         return Math.max(1, perMinute / 50);
+    }
+
+    /**
+     * Bucket4j's batching (under the delaying optimization) can fail the requests that share a
+     * bucket's first trip to the database with "bucket does not exist" while another one creates it
+     * (bucket4j issue 398); by the next try it exists.
+     */
+    static <T> T retryingMissingBucket(Supplier<T> operation) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return operation.get();
+            } catch (RuntimeException e) {
+                if (attempt >= MISSING_BUCKET_ATTEMPTS || !causedByMissingBucket(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final int MISSING_BUCKET_ATTEMPTS = 5;
+
+    private static boolean causedByMissingBucket(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof BucketNotFoundException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -6,7 +6,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import javax.sql.DataSource;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +42,25 @@ class SharedBucketsTest extends KeyhookAppTest {
             long refilled = (System.nanoTime() - started) * limit / 60_000_000_000L + 1;
             assertThat(allowed).isGreaterThanOrEqualTo((int) limit)
                     .isLessThanOrEqualTo((int) (limit + 2 * SharedBuckets.unsynchronized(limit) + refilled));
+        }
+    }
+
+    @Test
+    void concurrentFirstRequestsOnNewBucketsAllGetAnAnswer() throws Exception {
+        ExecutorService requests = Executors.newFixedThreadPool(8);
+        try (SharedBuckets shared = new SharedBuckets(dataSource)) {
+            List<Callable<Boolean>> firsts = new ArrayList<>();
+            for (int key = 0; key < 20; key++) {
+                String id = "key:" + UUID.randomUUID() + ":read:100";
+                for (int request = 0; request < 8; request++) {
+                    firsts.add(() -> SharedBuckets.retryingMissingBucket(() -> shared.perMinute(id, 100).tryConsume(1)));
+                }
+            }
+            for (Future<Boolean> answer : requests.invokeAll(firsts)) {
+                assertThat(answer.get()).isTrue();
+            }
+        } finally {
+            requests.shutdownNow();
         }
     }
 
