@@ -14,8 +14,8 @@
 # limit overshot beyond its bound or takeover beyond its limit (15 s for segments, 30 s for
 # deadlines), 2 when the infrastructure failed.
 #
-#   scripts/cluster-test.sh              # the full run: 8 clients, longer load, 200 revocations (about 10 minutes)
-#   scripts/cluster-test.sh --short      # what CI runs: 4 clients, 40 revocations (4 to 6 minutes on 2 cores)
+#   scripts/cluster-test.sh              # the full run: 8 clients, longer load, 200 revocations (5 to 10 minutes)
+#   scripts/cluster-test.sh --short      # what CI runs: 4 clients, 40 revocations (3 to 5 minutes on 2 cores)
 #   SEED=42 scripts/cluster-test.sh      # the same random choices again (not the same timing)
 #   KEEP_WORK=1 scripts/cluster-test.sh  # keep the logs and data dirs (their place is printed)
 #
